@@ -1,0 +1,139 @@
+"""Strict readers for settings from the environment.
+
+django-environ parses; these helpers refuse what it would silently accept (``DEBUG=ture``
+read as False, an unknown database scheme) so that a bad value stops start-up with a
+message naming the variable instead of running misconfigured.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "psql"}
+_BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory", "amqp", "pyamqp"}
+
+
+def _bad(name: str, value: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}={value!r} is not valid: expected {expected}.")
+
+
+def raw(name: str, default: str | None = None) -> str | None:
+    return _env.str(name, default=default)
+
+
+def boolean(name: str, default: bool) -> bool:
+    value = _env.str(name, default=None)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _bad(name, value, "one of true/false, yes/no, on/off, 1/0")
+
+
+def integer(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = _env.str(name, default=None)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise _bad(name, value, "a whole number") from None
+    if minimum is not None and number < minimum:
+        raise _bad(name, value, f"a whole number of at least {minimum}")
+    return number
+
+
+def number(name: str, default: float, *, minimum: float = 0.0) -> float:
+    value = _env.str(name, default=None)
+    if value is None:
+        return default
+    try:
+        parsed = float(value)
+    except ValueError:
+        raise _bad(name, value, "a number") from None
+    if not parsed >= minimum:  # also refuses NaN
+        raise _bad(name, value, f"a number of at least {minimum}")
+    return parsed
+
+
+def words(name: str, default: list[str]) -> list[str]:
+    value = _env.str(name, default=None)
+    if value is None:
+        return default
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise _bad(name, value, "a comma-separated list with at least one item")
+    return items
+
+
+def choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env.str(name, default=default).strip()
+    if value.upper() not in choices:
+        raise _bad(name, value, "one of " + ", ".join(choices))
+    return value.upper()
+
+
+def http_url(name: str, default: str) -> str:
+    value = _env.str(name, default=default).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise _bad(name, value, "an http:// or https:// URL")
+    return value.rstrip("/")
+
+
+def database(name: str, default: str, base_dir: Path) -> dict:
+    value = _env.str(name, default=default)
+    scheme = urlsplit(value).scheme
+    if scheme not in _DB_SCHEMES:
+        raise _bad(name, value, "a sqlite:/// or postgres:// URL")
+    config = _env.db_url_config(value)
+    if config["ENGINE"].endswith("sqlite3"):
+        if not config["NAME"] or config["NAME"] == ":memory:":
+            raise _bad(name, value, "a SQLite URL with a file path")
+        path = Path(config["NAME"])
+        config["NAME"] = str(path if path.is_absolute() else base_dir / path)
+    elif not config["NAME"]:
+        raise _bad(name, value, "a PostgreSQL URL that names a database")
+    return config
+
+
+def broker(names: tuple[str, ...], default: str) -> str:
+    for name in names:
+        value = _env.str(name, default=None)
+        if value:
+            scheme = urlsplit(value).scheme
+            if scheme not in _BROKER_SCHEMES:
+                raise _bad(name, value, "a redis://, amqp:// or filesystem:// URL")
+            return value
+    return default
+
+
+def secret_key(name: str, fallback_file: Path) -> str:
+    """The key from the environment, or one generated once and kept under var/.
+
+    A generated key beats a hard-coded default: a fresh install never shares its key.
+    """
+    value = _env.str(name, default=None)
+    if value is not None:
+        if len(value) < 32:
+            raise _bad(name, "<hidden>", "at least 32 characters")
+        return value
+    if fallback_file.exists():
+        return fallback_file.read_text().strip()
+    fallback_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    fallback_file.write_text(key)
+    fallback_file.chmod(0o600)
+    return key
