@@ -1,0 +1,177 @@
+"""``client.cdn``: every CDN call of the vendor's guide, with its names and parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
+
+from plcloud._shapes import as_dict, as_list
+from plcloud.errors import PlcloudError, ProtocolError
+
+if TYPE_CHECKING:
+    from plcloud.client import Client
+
+WRAPPER = "cdn"
+
+
+def iso(value: datetime | str | None) -> str | None:
+    """Times go out as ISO 8601 UTC; a naive datetime is taken as UTC."""
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class CdnManager:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def _call(self, method: str, path: str, **kwargs: object) -> object:
+        return self.client.call(method, path, WRAPPER, **kwargs)
+
+    # Domains
+    def list(self) -> list[dict]:
+        return as_list(self._call("GET", "/cdn/domain"), "domains")
+
+    def create(
+        self, domain: str, origin_ips: list[str], areas: list[str], type: str = "web", icp_record: str | None = None
+    ) -> dict:
+        body = {
+            "domain": domain,
+            "origin_ips": list(origin_ips),
+            "areas": list(areas),
+            "type": type,
+            "icp_record": icp_record,
+        }
+        return as_dict(self._call("POST", "/cdn/domain", json={"domain": body}), "a domain")
+
+    def update(self, domain_id: int | str, **kwargs: object) -> dict:
+        return as_dict(self._call("PUT", f"/cdn/domain/{domain_id}", json={"domain": kwargs}), "a domain")
+
+    def get(self, domain_id: int | str) -> dict:
+        return as_dict(self._call("GET", f"/cdn/domain/{domain_id}"), "a domain")
+
+    def delete(self, domain_id: int | str) -> None:
+        self.client.call("DELETE", f"/cdn/domain/{domain_id}", None)
+
+    # Traffic and balance
+    def flow(
+        self,
+        domain_id: int | str,
+        start_at: datetime | str | None = None,
+        end_at: datetime | str | None = None,
+        interval: int | None = None,
+    ) -> list[dict]:
+        params = _present(start_at=iso(start_at), end_at=iso(end_at), interval=interval)
+        return as_list(self._call("GET", f"/cdn/flow/{domain_id}", params=params or None), "flow points")
+
+    def recharge(self, flow: int) -> dict:
+        return as_dict(
+            self._call("POST", f"/recharge/{self._project_id()}/cdn_flow", json={"flow": flow}), "a recharge"
+        )
+
+    def balance(self) -> dict:
+        """The prepaid traffic balance (the sandbox's extension; not an SDK call)."""
+        return as_dict(self._call("GET", f"/recharge/{self._project_id()}/cdn_flow"), "a balance")
+
+    def _project_id(self) -> str:
+        if self.client.tenant_id is None:
+            self.client.authenticate()
+        if not self.client.tenant_id:
+            raise PlcloudError("recharge needs the tenant id: give tenant_id or sign in with a password")
+        return self.client.tenant_id
+
+    # Common URLs
+    def create_urls(self, urls: list[str]) -> list[dict]:
+        return as_list(self._call("POST", "/cdn/urls", json={"urls": list(urls)}), "common URLs")
+
+    def list_urls(self) -> list[dict]:
+        return as_list(self._call("GET", "/cdn/urls"), "common URLs")
+
+    def delete_urls(self, url_id: int | str) -> None:
+        self.client.call("DELETE", f"/cdn/urls/{url_id}", None)
+
+    # Jobs
+    def cache_flush(self, domain_id: int | str, urls: list[str] | None = None, dirs: list[str] | None = None) -> dict:
+        body: dict = {"domain_id": domain_id}
+        if urls:
+            body["urls"] = list(urls)
+        if dirs:
+            body["dirs"] = list(dirs)
+        return as_dict(self._call("PUT", "/cdn/cache_flush", json={"domain": body}), "a flush")
+
+    def prefetch(self, urls: list[str]) -> dict:
+        return as_dict(self._call("PUT", "/cdn/prefetch", json={"urls": list(urls)}), "a prefetch request")
+
+    def prefetch_query(self, request_id: str) -> dict:
+        return as_dict(self._call("GET", f"/cdn/prefetch/{request_id}"), "a prefetch status")
+
+    # Request logs
+    def request_log(
+        self,
+        domain_id: int | str,
+        type: str = "cache",
+        start_at: datetime | str | None = None,
+        end_at: datetime | str | None = None,
+        limit: int | None = None,
+        marker: str | None = None,
+    ) -> list[dict]:
+        """One page of the log, as the SDK's call answers: the first page unless ``marker`` is given."""
+        return self.request_log_page(domain_id, type, start_at, end_at, limit=limit, marker=marker)[0]
+
+    def request_log_page(
+        self,
+        domain_id: int | str,
+        type: str = "cache",
+        start_at: datetime | str | None = None,
+        end_at: datetime | str | None = None,
+        *,
+        limit: int | None = None,
+        marker: str | None = None,
+    ) -> tuple[list[dict], str | None]:
+        """One page and the marker of the next one (``None`` at the end of the window)."""
+        params = _present(
+            domain_id=domain_id, type=type, start_at=iso(start_at), end_at=iso(end_at), limit=limit, marker=marker
+        )
+        # Paging sits beside the wrapper key (``cdn_links``), so this call reads the whole document.
+        document = as_dict(self.client.call("GET", "/cdn/request_log", None, params=params), "a log page")
+        if WRAPPER not in document:
+            raise ProtocolError(f"the answer has no {WRAPPER!r} key", method="GET", path="/cdn/request_log")
+        entries = as_list(document.get(WRAPPER), "log entries")
+        return entries, next_marker(document.get(f"{WRAPPER}_links"))
+
+    def iter_request_log(
+        self,
+        domain_id: int | str,
+        type: str = "cache",
+        start_at: datetime | str | None = None,
+        end_at: datetime | str | None = None,
+        *,
+        page_size: int = 10_000,
+    ) -> Iterator[list[dict]]:
+        """Every page of a window in order, one page in memory at a time."""
+        marker = None
+        while True:
+            entries, marker = self.request_log_page(domain_id, type, start_at, end_at, limit=page_size, marker=marker)
+            if entries:
+                yield entries
+            if marker is None:
+                return
+
+
+def next_marker(links: object) -> str | None:
+    if not isinstance(links, list):
+        return None
+    for link in links:
+        if isinstance(link, dict) and link.get("rel") == "next" and isinstance(link.get("href"), str):
+            markers = parse_qs(urlsplit(link["href"]).query).get("marker")
+            if markers:
+                return markers[0]
+    return None
+
+
+def _present(**params: object) -> dict:
+    return {key: value for key, value in params.items() if value is not None}

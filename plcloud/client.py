@@ -1,0 +1,251 @@
+"""The Plcloud client: Keystone v2.0 sign-in, then CDN and ticket calls over one session."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+import requests
+
+from plcloud.cdn import CdnManager
+from plcloud.errors import (
+    AuthError,
+    Forbidden,
+    NotFound,
+    PlcloudError,
+    ProtocolError,
+    Unavailable,
+    ValidationError,
+)
+from plcloud.identity import ENDPOINT_TYPES, Access, parse_access, token_request
+from plcloud.tickets import TicketManager
+
+log = logging.getLogger("plcloud")
+
+DEFAULT_TIMEOUT = (3.05, 30.0)
+# Renew a little before the token's stated expiry so a call never leaves with a token
+# that dies in flight.
+EXPIRY_MARGIN = timedelta(seconds=30)
+USER_AGENT = "plcloud-panel/1.0 (python-requests)"
+
+
+class Client:
+    """A Plcloud client for one identity: ``Client(username=, password=, tenant_name=, auth_url=)``.
+
+    With ``token`` and ``endpoint`` (and ``tenant_id`` for recharge) it skips Keystone.
+    With a password it signs in on first use and again once when a call answers 401.
+    """
+
+    def __init__(
+        self,
+        username: str | None = None,
+        password: str | None = None,
+        tenant_name: str | None = None,
+        auth_url: str | None = None,
+        region_name: str | None = None,
+        endpoint_type: str = "publicURL",
+        token: str | None = None,
+        endpoint: str | None = None,
+        tenant_id: str | None = None,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ) -> None:
+        if endpoint_type not in ENDPOINT_TYPES:
+            raise ValueError(f"endpoint_type must be one of {', '.join(ENDPOINT_TYPES)}")
+        if not (token and endpoint) and not (username and password and auth_url):
+            raise ValueError("give username, password and auth_url, or token and endpoint")
+        self.username = username
+        self._password = password
+        self.tenant_name = tenant_name
+        self.auth_url = auth_url.rstrip("/") if auth_url else None
+        self.region_name = region_name
+        self.endpoint_type = endpoint_type
+        self.timeout = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        self._token = token
+        self._endpoint = endpoint.rstrip("/") if endpoint else None
+        self._tenant_id = tenant_id
+        self._token_expires: datetime | None = None
+        self.access: Access | None = None
+        self.session = session or requests.Session()
+        self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        self.cdn = CdnManager(self)
+        self.ticket = TicketManager(self)
+
+    def __repr__(self) -> str:
+        tenant = self.tenant_name or self._tenant_id
+        return f"<plcloud.Client user={self.username!r} tenant={tenant!r} endpoint={self._endpoint!r}>"
+
+    # What a caller may read and store after sign-in.
+    @property
+    def token(self) -> str | None:
+        return self._token
+
+    @property
+    def token_expires(self) -> datetime | None:
+        return self._token_expires
+
+    @property
+    def tenant_id(self) -> str | None:
+        return self._tenant_id or (self.access.tenant_id if self.access else None)
+
+    @property
+    def user_id(self) -> str | None:
+        return self.access.user_id if self.access else None
+
+    @property
+    def endpoint(self) -> str | None:
+        return self._endpoint
+
+    @property
+    def can_reauthenticate(self) -> bool:
+        return bool(self.username and self._password and self.auth_url)
+
+    def regions(self) -> list[str]:
+        """The catalog's regions for the Plcloud service (signs in if needed)."""
+        if self.access is None:
+            self.authenticate()
+        return self.access.regions() if self.access else []
+
+    def authenticate(self) -> Access:
+        if not self.can_reauthenticate:
+            raise AuthError("the token is no longer valid and no password is held to renew it")
+        body = token_request(self.username, self._password, tenant_name=self.tenant_name, tenant_id=self._tenant_id)
+        document = self._send("POST", f"{self.auth_url}/tokens", "/tokens", json=body, token=None)
+        access = parse_access(document)
+        endpoint, region = access.endpoint(self.region_name, self.endpoint_type)
+        self.access = access
+        self._token = access.token
+        self._token_expires = access.expires
+        self._tenant_id = access.tenant_id or self._tenant_id
+        self._endpoint = endpoint
+        self.region_name = region or self.region_name
+        return access
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # One service call: sign in when needed, renew once on 401, unwrap the payload
+    # (``wrapper=None`` gives the whole document: ``None`` for a 204).
+    def call(
+        self, method: str, path: str, wrapper: str | None, *, json: object = None, params: dict | None = None
+    ) -> object:
+        if self._token is None or self._endpoint is None or self._expired():
+            self.authenticate()
+        try:
+            document = self._send(method, self._endpoint + path, path, json=json, params=params, token=self._token)
+        except AuthError as error:
+            if isinstance(error, Forbidden) or not self.can_reauthenticate:
+                raise
+            self.authenticate()
+            document = self._send(method, self._endpoint + path, path, json=json, params=params, token=self._token)
+        if wrapper is None:
+            return document
+        return unwrap(document, wrapper, method, path)
+
+    def _expired(self) -> bool:
+        if self._token_expires is None or not self.can_reauthenticate:
+            return False
+        return datetime.now(UTC) >= self._token_expires - EXPIRY_MARGIN
+
+    def _send(
+        self, method: str, url: str, path: str, *, json: object, token: str | None, params: dict | None = None
+    ) -> object:
+        headers = {"X-Auth-Token": token} if token else {}
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method, url, json=json, params=params, headers=headers, timeout=self.timeout, allow_redirects=False
+            )
+        except requests.Timeout:
+            raise Unavailable("Plcloud did not answer in time", method=method, path=path) from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            raise Unavailable(
+                "could not reach Plcloud (connection refused or dropped)", method=method, path=path
+            ) from None
+        except requests.RequestException as exc:
+            raise PlcloudError(
+                f"the request could not be sent ({type(exc).__name__})", method=method, path=path
+            ) from None
+        log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
+        return read_answer(response, method, path)
+
+
+def identity_version(auth_url: str, *, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT) -> dict:
+    """The identity service's version document; a cheap way to tell it is reachable."""
+    with requests.Session() as session:
+        try:
+            response = session.get(auth_url.rstrip("/") + "/", timeout=timeout, allow_redirects=False)
+        except requests.Timeout:
+            raise Unavailable("Plcloud identity did not answer in time", method="GET", path="/") from None
+        except requests.RequestException:
+            raise Unavailable("could not reach Plcloud identity", method="GET", path="/") from None
+    document = read_answer(response, "GET", "/")
+    if not isinstance(document, dict) or not isinstance(document.get("version"), dict):
+        raise ProtocolError("the identity answer is not a Keystone version document", method="GET", path="/")
+    return document["version"]
+
+
+def read_answer(response: requests.Response, method: str, path: str) -> object:
+    status = response.status_code
+    if status >= 400 or 300 <= status < 400:
+        raise error_for(response, method, path)
+    if status == 204 or not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        raise ProtocolError("the answer is not valid JSON", status_code=status, method=method, path=path) from None
+
+
+_CLASS_BY_STATUS = {
+    400: ValidationError,
+    401: AuthError,
+    403: Forbidden,
+    404: NotFound,
+    409: ValidationError,
+    413: ValidationError,
+    422: ValidationError,
+    429: Unavailable,
+}
+
+
+def error_for(response: requests.Response, method: str, path: str) -> PlcloudError:
+    status = response.status_code
+    if 300 <= status < 400:
+        return ProtocolError(
+            "unexpected redirect; not followed with the token", status_code=status, method=method, path=path
+        )
+    if status >= 500:
+        return Unavailable("Plcloud failed to answer (server error)", status_code=status, method=method, path=path)
+    cls = _CLASS_BY_STATUS.get(status, PlcloudError)
+    return cls(
+        server_message(response) or response.reason or "request refused", status_code=status, method=method, path=path
+    )
+
+
+def server_message(response: requests.Response) -> str:
+    """The message from Keystone's ``{"error": {"message"}}`` or a similar body, if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if isinstance(body, dict):
+        for value in body.values():
+            if isinstance(value, dict) and isinstance(value.get("message"), str):
+                return value["message"][:1000]
+        if isinstance(body.get("message"), str):
+            return body["message"][:1000]
+    return ""
+
+
+def unwrap(document: object, wrapper: str, method: str, path: str) -> object:
+    if not isinstance(document, dict) or wrapper not in document:
+        raise ProtocolError(f"the answer has no {wrapper!r} key", method=method, path=path)
+    return document[wrapper]
