@@ -1,0 +1,21 @@
+# One image for the web, worker, beat and sandbox services of docker-compose.yml.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+RUN useradd --create-home --uid 10001 panel \
+    && mkdir -p /app/var/sandbox /app/var/media \
+    && SECRET_KEY=build-only-key-not-used-at-run-time-000000 python manage.py collectstatic --noinput -v 0 \
+    && chown -R panel:panel /app/var
+USER panel
+
+EXPOSE 8000
+CMD ["gunicorn", "plcloud_panel.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

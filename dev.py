@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""The two quick-start commands, standard library only so they run before anything is installed.
+
+    python3 dev.py run    install into .venv, then run the panel, the sandbox and a worker
+    python3 dev.py test   install into .venv with the test tools, then lint and run every test
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv and install a requirements file, skipping both when nothing changed."""
+    if sys.version_info[:2] != (3, 11):
+        say(f"warning: Python 3.11 is expected, this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        say("creating the virtual environment in .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in ("requirements.txt", requirements)))
+    stamp = VENV / f".installed-{requirements}"
+    if stamp.exists() and stamp.read_text() == wanted.hexdigest():
+        return
+    say(f"installing {requirements}")
+    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-r", str(ROOT / requirements)], check=True)
+    stamp.write_text(wanted.hexdigest())
+
+
+def manage(*args: str, env: dict | None = None) -> None:
+    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, check=True, env=env)
+
+
+def wait_for_http(url: str, seconds: float, processes: list[subprocess.Popen]) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own local server
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered, if only with a redirect to sign in
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def run(args: argparse.Namespace) -> int:
+    ensure_venv("requirements.txt")
+    env = dict(os.environ)
+    sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
+    env.setdefault("PLCLOUD_AUTH_URL", f"{sandbox_url}/v2.0")
+    say("preparing the database and static files")
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("collectstatic", "--noinput", "-v", "0", env=env)
+    manage("quickstart_login", env=env)
+
+    commands = {
+        "sandbox": ["manage.py", "plcloud_sandbox", "--addrport", f"127.0.0.1:{args.sandbox_port}"],
+        "worker": ["-m", "celery", "-A", "plcloud_panel", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        "web": ["manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+    }
+    processes: list[subprocess.Popen] = []
+    for name, command in commands.items():
+        say(f"starting the {name}")
+        processes.append(subprocess.Popen([str(PYTHON), *command], cwd=ROOT, env=env, start_new_session=True))
+
+    code = 0
+    try:
+        panel_url = f"http://127.0.0.1:{args.port}/"
+        if not wait_for_http(panel_url, 60, processes):
+            say("a process stopped or the panel did not answer within 60 s; stopping")
+            return 1
+        print(
+            f"\n  Plcloud Panel:  {panel_url}\n"
+            f"  Panel login:    see the lines above (user 'admin')\n"
+            f"  Plcloud sandbox: {sandbox_url}/v2.0  (user demo, password secreetword, tenant demo)\n"
+            f"  Press Ctrl-C to stop everything.\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        say("a process stopped; stopping the others")
+        code = 1
+    except KeyboardInterrupt:
+        say("stopping")
+    finally:
+        stop(processes)
+    return code
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test(args: argparse.Namespace) -> int:
+    ensure_venv("requirements-dev.txt")
+    say("ruff check")
+    lint = subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT)
+    say("pytest")
+    tests = subprocess.run([str(PYTHON), "-m", "pytest", *args.pytest_args], cwd=ROOT)
+    return lint.returncode or tests.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="install, then run panel, sandbox and worker until Ctrl-C")
+    run_parser.add_argument("--port", type=int, default=8000)
+    run_parser.add_argument("--sandbox-port", type=int, default=5001)
+    test_parser = commands.add_parser("test", help="install, then lint and run the whole test suite")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
+    args = parser.parse_args()
+    return run(args) if args.command == "run" else test(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
