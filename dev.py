@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """The two quick-start commands, standard library only so they run before anything is installed.
 
-    python3 dev.py run    install into .venv, then run the panel, the sandbox and a worker
-    python3 dev.py test   install into .venv with the test tools, then lint and run every test
+python3 dev.py run    install into .venv, then run the panel, the sandbox and a worker
+python3 dev.py test   install into .venv with the test tools, then lint and run every test
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import os
 import signal
@@ -47,6 +48,21 @@ def ensure_venv(requirements: str) -> None:
     stamp.write_text(wanted.hexdigest())
 
 
+def new_fernet_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def ensure_encryption_key(env: dict) -> None:
+    """The quick start's key lives in var/ (readable by its owner only); settings read it there."""
+    key_file = ROOT / "var" / "encryption_keys"
+    if "PANEL_ENCRYPTION_KEYS" in env or key_file.exists():
+        return
+    key_file.parent.mkdir(exist_ok=True)
+    key_file.write_text(new_fernet_key() + "\n")
+    key_file.chmod(0o600)
+    say(f"made an encryption key for stored Plcloud secrets in {key_file.relative_to(ROOT)}: back it up")
+
+
 def manage(*args: str, env: dict | None = None) -> None:
     subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, check=True, env=env)
 
@@ -71,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
     env.setdefault("PLCLOUD_AUTH_URL", f"{sandbox_url}/v2.0")
+    ensure_encryption_key(env)
     say("preparing the database and static files")
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)
@@ -125,10 +142,13 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 def test(args: argparse.Namespace) -> int:
     ensure_venv("requirements-dev.txt")
+    env = dict(os.environ)
+    # Each run encrypts under a key of its own, so no test depends on a developer's var/.
+    env.setdefault("PANEL_ENCRYPTION_KEYS", new_fernet_key())
     say("ruff check")
     lint = subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT)
     say("pytest")
-    tests = subprocess.run([str(PYTHON), "-m", "pytest", *args.pytest_args], cwd=ROOT)
+    tests = subprocess.run([str(PYTHON), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
     return lint.returncode or tests.returncode
 
 

@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from accounts.models import Role
+from accounts.roles import role_required
 from plcloud import PlcloudError, identity_version
 
 
-@login_required
+@role_required(Role.VIEWER)
 def home(request):
     """The landing page: where the panel's Plcloud identity service is, and whether it answers."""
     error = version = None

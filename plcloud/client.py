@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import requests
@@ -50,6 +51,8 @@ class Client:
         tenant_id: str | None = None,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
+        token_expires: datetime | None = None,
+        on_authenticated: Callable[[Client], None] | None = None,
     ) -> None:
         if endpoint_type not in ENDPOINT_TYPES:
             raise ValueError(f"endpoint_type must be one of {', '.join(ENDPOINT_TYPES)}")
@@ -65,7 +68,9 @@ class Client:
         self._token = token
         self._endpoint = endpoint.rstrip("/") if endpoint else None
         self._tenant_id = tenant_id
-        self._token_expires: datetime | None = None
+        self._token_expires = token_expires
+        # Called after every sign-in, so a caller can store the renewed token at once.
+        self.on_authenticated = on_authenticated
         self.access: Access | None = None
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -120,6 +125,8 @@ class Client:
         self._tenant_id = access.tenant_id or self._tenant_id
         self._endpoint = endpoint
         self.region_name = region or self.region_name
+        if self.on_authenticated:
+            self.on_authenticated(self)
         return access
 
     def close(self) -> None:

@@ -7,6 +7,8 @@ message naming the variable instead of running misconfigured.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -93,6 +95,15 @@ def http_url(name: str, default: str) -> str:
     return value.rstrip("/")
 
 
+def http_urls(name: str, default: list[str]) -> list[str]:
+    urls = words(name, default)
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise _bad(name, url, "comma-separated http:// or https:// URLs")
+    return [url.rstrip("/") for url in urls]
+
+
 def database(name: str, default: str, base_dir: Path) -> dict:
     value = _env.str(name, default=default)
     scheme = urlsplit(value).scheme
@@ -137,3 +148,30 @@ def secret_key(name: str, fallback_file: Path) -> str:
     fallback_file.write_text(key)
     fallback_file.chmod(0o600)
     return key
+
+
+def fernet_keys(name: str, fallback_file: Path) -> list[str]:
+    """Fernet keys, newest first, from the environment or the file ``dev.py run`` writes.
+
+    Unlike the secret key, no key is invented here: a panel that made itself a new key would
+    silently lose every stored Plcloud token it had encrypted under the old one.
+    """
+    value = _env.str(name, default=None)
+    if value is None and fallback_file.exists():
+        value = fallback_file.read_text()
+    if value is None:
+        raise ImproperlyConfigured(
+            f"{name} is not set: it holds the key that encrypts Plcloud tokens and passwords. "
+            f'Make one with: python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
+        )
+    keys = [key.strip() for key in value.replace("\n", ",").split(",") if key.strip()]
+    if not keys:
+        raise _bad(name, "<hidden>", "one or more Fernet keys, comma-separated, newest first")
+    for key in keys:
+        try:
+            ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            raise _bad(name, "<hidden>", "Fernet keys: 32 bytes in URL-safe base64 (44 characters)")
+    return keys

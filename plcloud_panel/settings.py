@@ -1,5 +1,6 @@
 """Settings, read only from the environment (see .env.example for every variable)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -7,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from plcloud_panel import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR = Path(env.raw("PANEL_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.boolean("DEBUG", False)
 SECRET_KEY = env.secret_key("SECRET_KEY", VAR_DIR / "secret_key")
+# Fernet keys for Plcloud tokens and passwords at rest, newest first; see docs/security.md.
+ENCRYPTION_KEYS = env.fernet_keys("PANEL_ENCRYPTION_KEYS", VAR_DIR / "encryption_keys")
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", [])
 
@@ -23,6 +26,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "django_htmx",
+    "accounts",
+    "connections",
+    "audit",
     "ops",
     "cdn",
     "tickets",
@@ -39,7 +47,25 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks, so that it sees the outcome of every sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling: a member is locked out after AXES_FAILURE_LIMIT failures in a row,
+# for AXES_COOLOFF_MINUTES; the lock is per username so a shared office IP locks nobody else.
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Locking by username (not IP) is the point: a guesser rotating addresses still hits the lock.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 ROOT_URLCONF = "plcloud_panel.urls"
 WSGI_APPLICATION = "plcloud_panel.wsgi.application"
@@ -55,6 +81,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "connections.context_processors.plcloud_connection",
+                "accounts.context_processors.role",
             ],
         },
     },
@@ -91,10 +119,18 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 
 # Plcloud. The identity endpoint defaults to the sandbox that the quick start runs.
 PLCLOUD_AUTH_URL = env.http_url("PLCLOUD_AUTH_URL", "http://127.0.0.1:5001/v2.0")
+# The identity endpoints members may pick on the Connect page. Only these: a free-typed URL
+# would let anyone aim the panel's server at internal hosts.
+PLCLOUD_AUTH_URLS = env.http_urls("PLCLOUD_AUTH_URLS", [PLCLOUD_AUTH_URL])
 PLCLOUD_CONNECT_TIMEOUT = env.number("PLCLOUD_CONNECT_TIMEOUT", 3.05, minimum=0.1)
 PLCLOUD_READ_TIMEOUT = env.number("PLCLOUD_READ_TIMEOUT", 30.0, minimum=0.1)
 

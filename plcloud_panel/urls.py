@@ -1,10 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ops import views as ops_views
 
 urlpatterns = [
     path("", ops_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("connection/", include("connections.urls")),
+    path("team/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("cdn/", include("cdn.urls")),
+    path("tickets/", include("tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -78,8 +78,9 @@ class OtherVendor(BaseHTTPRequestHandler):
 def other():
     server = ThreadingHTTPServer(("127.0.0.1", 0), OtherVendor)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    client = Client(username="demo", password="pw", tenant_name="demo",
-                    auth_url=f"http://127.0.0.1:{server.server_port}/v2.0")
+    client = Client(
+        username="demo", password="pw", tenant_name="demo", auth_url=f"http://127.0.0.1:{server.server_port}/v2.0"
+    )
     yield client
     server.shutdown()
     server.server_close()

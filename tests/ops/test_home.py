@@ -1,12 +1,14 @@
 import socket
 
 import pytest
-from django.contrib.auth import get_user_model
+
+from accounts.models import Role
+from tests.panel_fixtures import make_member
 
 
 @pytest.fixture
 def member(db):
-    return get_user_model().objects.create_user("member", password="a-long-password-1")
+    return make_member("member", Role.VIEWER)
 
 
 def test_it_sends_a_stranger_to_sign_in(client):

@@ -12,8 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def check(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in env}
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env={**clean, **env},
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize(

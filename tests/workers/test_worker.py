@@ -43,8 +43,11 @@ def broker(request, tmp_path):
     if request.param == "redis":
         return {"CELERY_BROKER_URL": redis_or_skip()}, {}
     folder = tmp_path / "broker"
-    options = {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-               "control_folder": str(folder / "control")}
+    options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "control_folder": str(folder / "control"),
+    }
     for path in options.values():
         Path(path).mkdir(parents=True, exist_ok=True)
     return {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(folder)}, options
@@ -56,9 +59,27 @@ def worker(broker):
     env = {**os.environ, **environment, "DATABASE_URL": database_url()}
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "plcloud_panel", "worker", "--pool", "solo", "--loglevel", "INFO",
-         "--without-mingle", "--without-gossip", "-n", "test-worker@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "plcloud_panel",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            "test-worker@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()

@@ -1,0 +1,38 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+class AddMemberForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("The member changes it after signing in."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        field = get_user_model()._meta.get_field("username")
+        for validator in field.validators:
+            validator(username)
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("A member with this username already exists."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            user = get_user_model()(username=cleaned.get("username", ""))
+            try:
+                password_validation.validate_password(cleaned["password"], user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -1,0 +1,55 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.forms import AddMemberForm, RoleForm
+from accounts.models import Role
+from accounts.roles import role_of, role_required
+
+
+def _get_member(pk: int):
+    return get_object_or_404(get_user_model(), pk=pk)
+
+
+@role_required(Role.ADMIN)
+def team(request):
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_member(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Member %(name)s added.") % {"name": form.cleaned_data["username"]})
+        return redirect("team")
+    members = get_user_model().objects.select_related("membership").order_by("username")
+    rows = [(member, role_of(member) if member.is_active else None) for member in members]
+    return render(request, "accounts/team.html", {"form": form, "rows": rows, "roles": Role.choices})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def set_role(request, pk: int):
+    member = _get_member(pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles."))
+    else:
+        try:
+            services.set_role(actor=request.user, user=member, role=form.cleaned_data["role"])
+            messages.success(request, _("Role of %(name)s changed.") % {"name": member.username})
+        except services.TeamRuleBroken as error:
+            messages.error(request, str(error))
+    return redirect("team")
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def set_active(request, pk: int):
+    member = _get_member(pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_active(actor=request.user, user=member, active=active)
+        messages.success(request, _("%(name)s updated.") % {"name": member.username})
+    except services.TeamRuleBroken as error:
+        messages.error(request, str(error))
+    return redirect("team")

@@ -1,0 +1,218 @@
+"""The one way views and tasks reach Plcloud: a member's client from their stored token.
+
+Writes (connect, switch region, disconnect, re-encrypt) live here too, and so does the single
+translation of ``plcloud.errors`` into sentences a person understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from connections.models import PlcloudConnection
+from plcloud import AuthError, Client, Forbidden, NotFound, PlcloudError, ProtocolError, Unavailable, ValidationError
+from plcloud_panel.crypto import Undecryptable, decrypt, encrypt, rotate
+
+T = TypeVar("T")
+
+
+class ReconnectNeeded(PlcloudError):
+    """The member must connect (again): no connection, an expired token without a stored
+    password, or a secret that no current key decrypts."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    reconnect: bool = False
+
+
+def _client_kwargs() -> dict:
+    return {"timeout": (settings.PLCLOUD_CONNECT_TIMEOUT, settings.PLCLOUD_READ_TIMEOUT)}
+
+
+def allowed_auth_urls() -> list[str]:
+    return list(settings.PLCLOUD_AUTH_URLS)
+
+
+def connect(
+    *,
+    user,
+    username: str,
+    password: str,
+    tenant_name: str,
+    auth_url: str,
+    region: str | None = None,
+    keep: bool = False,
+) -> PlcloudConnection:
+    """Sign in to Plcloud as the member and store what is needed to act for them."""
+    if auth_url not in allowed_auth_urls():
+        raise ValueError("identity endpoint not offered by this panel")
+    client = Client(
+        username=username,
+        password=password,
+        tenant_name=tenant_name,
+        auth_url=auth_url,
+        region_name=region or None,
+        **_client_kwargs(),
+    )
+    try:
+        access = client.authenticate()
+    except PlcloudError as error:
+        record(
+            actor=user,
+            action="connection.connect",
+            object_type="connection",
+            object_id=f"{username}@{tenant_name}",
+            ok=False,
+            error=explain(error).message,
+        )
+        raise
+    endpoints = {name: access.endpoint(name, client.endpoint_type)[0] for name in access.regions()}
+    with transaction.atomic():
+        connection, _created = PlcloudConnection.objects.update_or_create(
+            user=user,
+            defaults={
+                "auth_url": auth_url,
+                "plcloud_username": username,
+                "tenant_name": tenant_name,
+                "tenant_id": client.tenant_id or "",
+                "plcloud_user_id": client.user_id or "",
+                "region": client.region_name or "",
+                "endpoint": client.endpoint,
+                "endpoints": endpoints,
+                "token_encrypted": encrypt(client.token),
+                "token_expires": client.token_expires,
+                "keep_connected": keep,
+                "password_encrypted": encrypt(password) if keep else "",
+                "connected_at": timezone.now(),
+                "last_error": "",
+            },
+        )
+        record(
+            actor=user,
+            action="connection.connect",
+            object_type="connection",
+            object_id=str(connection),
+            detail={"region": connection.region, "keep_connected": keep},
+        )
+    return connection
+
+
+def switch_region(*, user, region: str) -> PlcloudConnection:
+    connection = PlcloudConnection.objects.get(user=user)
+    if region not in connection.endpoints:
+        raise ValueError("region not in the catalog")
+    old = connection.region
+    connection.region, connection.endpoint = region, connection.endpoints[region]
+    connection.save(update_fields=["region", "endpoint"])
+    record(
+        actor=user,
+        action="connection.region",
+        object_type="connection",
+        object_id=str(connection),
+        detail={"old": old, "new": region},
+    )
+    return connection
+
+
+def disconnect(*, user) -> None:
+    deleted, _details = PlcloudConnection.objects.filter(user=user).delete()
+    if deleted:
+        record(actor=user, action="connection.disconnect", object_type="connection", object_id=user.username)
+
+
+def client_for(user) -> Client:
+    """The member's client, from the stored token; renews and stores the token when allowed."""
+    connection = PlcloudConnection.objects.filter(user=user).first()
+    if connection is None:
+        raise ReconnectNeeded(_("Connect your Plcloud account first."))
+    try:
+        token = decrypt(connection.token_encrypted)
+        password = decrypt(connection.password_encrypted) if connection.keep_connected else None
+    except Undecryptable:
+        raise ReconnectNeeded(_("Your stored Plcloud connection can no longer be read. Connect again.")) from None
+    if connection.token_expired and not password:
+        raise ReconnectNeeded(_("Your Plcloud session has expired. Connect again."))
+    return Client(
+        username=connection.plcloud_username,
+        password=password,
+        tenant_name=connection.tenant_name,
+        auth_url=connection.auth_url,
+        region_name=connection.region,
+        token=token,
+        endpoint=connection.endpoint,
+        tenant_id=connection.tenant_id,
+        token_expires=connection.token_expires,
+        on_authenticated=lambda client: _store_renewed(connection.pk, client),
+        **_client_kwargs(),
+    )
+
+
+def client_for_request(request) -> Client:
+    """One client per request, however many calls the view makes."""
+    if not hasattr(request, "_plcloud_client"):
+        request._plcloud_client = client_for(request.user)
+    return request._plcloud_client
+
+
+def _store_renewed(connection_pk: int, client: Client) -> None:
+    PlcloudConnection.objects.filter(pk=connection_pk).update(
+        token_encrypted=encrypt(client.token),
+        token_expires=client.token_expires,
+        endpoint=client.endpoint,
+        last_error="",
+    )
+
+
+def reencrypt_all() -> tuple[int, int]:
+    """Re-encrypt every stored secret under the newest key; rows no key opens are counted, kept."""
+    done = unreadable = 0
+    for connection in PlcloudConnection.objects.select_for_update().iterator():
+        try:
+            connection.token_encrypted = rotate(connection.token_encrypted)
+            if connection.password_encrypted:
+                connection.password_encrypted = rotate(connection.password_encrypted)
+        except Undecryptable:
+            unreadable += 1
+            continue
+        connection.save(update_fields=["token_encrypted", "password_encrypted"])
+        done += 1
+    return done, unreadable
+
+
+def explain(error: Exception) -> Problem:
+    """The one place where a Plcloud failure becomes a sentence for a person."""
+    if isinstance(error, ReconnectNeeded):
+        return Problem(error.message, reconnect=True)
+    if isinstance(error, Forbidden):
+        return Problem(_("Your Plcloud account is not allowed to do this."))
+    if isinstance(error, AuthError):
+        return Problem(_("Plcloud did not accept your credentials or session. Connect again."), reconnect=True)
+    if isinstance(error, NotFound):
+        return Problem(_("Plcloud has no such object; it may have been deleted."))
+    if isinstance(error, ValidationError):
+        return Problem(_("Plcloud refused the request: %(reason)s") % {"reason": error.message})
+    if isinstance(error, Unavailable):
+        return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."))
+    if isinstance(error, ProtocolError):
+        return Problem(_("Plcloud answered with something the panel could not read. Try again later."))
+    return Problem(_("The Plcloud call failed: %(reason)s") % {"reason": getattr(error, "message", str(error))})
+
+
+def read(request, call: Callable[[Client], T]) -> tuple[T | None, Problem | None]:
+    """Run a read against the member's client: its value, or the problem to show instead.
+
+    Never an empty result in place of a failure, so an outage does not look like "no data".
+    """
+    try:
+        return call(client_for_request(request)), None
+    except PlcloudError as error:
+        return None, explain(error)

@@ -1,0 +1,124 @@
+"""Every CDN call of the guide, round-tripped against the sandbox over HTTP."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from plcloud import NotFound, ValidationError
+from tests.helpers import wait_for
+
+
+def test_it_creates_a_domain_that_goes_online(client, fresh_name):
+    created = client.cdn.create(fresh_name, ["114.114.114.114", "2400:3200::1"], ["hk", "ov"])
+    assert created["domainName"] == fresh_name
+    assert created["status"] == "configuring"
+    assert created["cname"].startswith(fresh_name + ".")
+    assert created["origin_ips"] == ["114.114.114.114", "2400:3200::1"]
+    assert isinstance(created["domainId"], int)
+    assert created["domainId"] in [d["domainId"] for d in client.cdn.list()]
+    wait_for(lambda: client.cdn.get(created["domainId"])["status"] == "online", timeout=15)
+
+
+def test_it_requires_an_icp_record_for_mainland_china(client, fresh_name):
+    with pytest.raises(ValidationError) as caught:
+        client.cdn.create(fresh_name, ["114.114.114.114"], ["cn"])
+    assert "icp" in caught.value.message.lower()
+    created = client.cdn.create(fresh_name, ["114.114.114.114"], ["cn"], icp_record="京ICP备12345678号-1")
+    assert created["icp_record"] == "京ICP备12345678号-1"
+
+
+def test_it_updates_origins_areas_and_enabled(client, online_domain):
+    domain_id = online_domain["domainId"]
+    updated = client.cdn.update(domain_id, origin_ips=["115.115.115.115"], areas=["ov"])
+    assert (updated["origin_ips"], updated["areas"], updated["status"]) == (["115.115.115.115"], ["ov"], "configuring")
+    client.cdn.update(domain_id, enable=False)
+    wait_for(lambda: client.cdn.get(domain_id)["status"] == "offline", timeout=15)
+    assert client.cdn.get(domain_id)["enabled"] is False
+
+
+def test_it_deletes_a_domain(client, online_domain):
+    client.cdn.delete(online_domain["domainId"])
+    with pytest.raises(NotFound):
+        client.cdn.get(online_domain["domainId"])
+
+
+def test_it_reads_a_stable_flow_series(client):
+    busy = next(d for d in client.cdn.list() if d["domainName"] == "www.demo-shop.com")
+    first = client.cdn.flow(busy["domainId"])
+    assert len(first) == 288
+    assert all(point["flow"] >= 0 and "time" in point for point in first)
+    day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    hourly = client.cdn.flow(busy["domainId"], start_at=day, end_at=day + timedelta(days=1), interval=3600)
+    assert len(hourly) == 24
+    assert hourly == client.cdn.flow(busy["domainId"], start_at=day, end_at=day + timedelta(days=1), interval=3600)
+
+
+def test_it_recharges_the_balance(client):
+    before = client.cdn.balance()["balance"]
+    answer = client.cdn.recharge(25)
+    assert answer["flow"] == 25
+    assert answer["balance"] == before + 25
+    assert client.cdn.balance()["balance"] == before + 25
+
+
+def test_it_refuses_a_recharge_that_is_not_a_positive_whole_number(client):
+    with pytest.raises(ValidationError):
+        client.cdn.recharge(0)
+
+
+def test_it_manages_common_urls(client, online_domain):
+    name = online_domain["domainName"]
+    urls = [f"http://{name}/static/{n}.js" for n in range(1000)]
+    created = client.cdn.create_urls(urls)
+    assert [item["url"] for item in created] == urls
+    listed = {item["url"]: item["id"] for item in client.cdn.list_urls()}
+    assert set(urls) <= set(listed)
+    client.cdn.delete_urls(created[0]["id"])
+    assert created[0]["id"] not in {item["id"] for item in client.cdn.list_urls()}
+    with pytest.raises(NotFound):
+        client.cdn.delete_urls(created[0]["id"])
+
+
+def test_it_flushes_urls_and_directories_of_a_domain(client, online_domain):
+    name = online_domain["domainName"]
+    answer = client.cdn.cache_flush(
+        online_domain["domainId"], urls=[f"http://{name}/a.js"], dirs=[f"http://{name}/img/"]
+    )
+    assert (answer["urls"], answer["dirs"]) == (1, 1)
+    assert answer["flush_id"].startswith("fl-")
+    with pytest.raises(ValidationError):
+        client.cdn.cache_flush(online_domain["domainId"], urls=["http://not-ours.example.org/a.js"])
+
+
+def test_it_prefetches_and_follows_progress_to_the_end(client, online_domain):
+    name = online_domain["domainName"]
+    job = client.cdn.prefetch([f"http://{name}/app.js", f"http://{name}/missing-404.js"])
+    request_id = job["request_id"]
+    wait_for(lambda: client.cdn.prefetch_query(request_id)["status"] != "running", timeout=20)
+    final = client.cdn.prefetch_query(request_id)
+    states = {item["url"]: item["status"] for item in final["urls"]}
+    assert states[f"http://{name}/missing-404.js"] == "failed"
+    assert final["progress"] == 100
+    assert final["failed"] >= 1
+
+
+def test_it_refuses_prefetch_of_a_host_that_is_not_ours(client):
+    with pytest.raises(ValidationError) as caught:
+        client.cdn.prefetch(["http://not-ours.example.org/a.js"])
+    assert "not-ours.example.org" in caught.value.message
+
+
+def test_it_reads_the_first_log_page_like_the_sdk_and_pages_on(client):
+    busy = next(d for d in client.cdn.list() if d["domainName"] == "www.demo-shop.com")
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
+    end = start + timedelta(minutes=30)
+    first = client.cdn.request_log(busy["domainId"], "cache", start, end)
+    assert len(first) == 1000
+    assert all(
+        start.isoformat().replace("+00:00", "Z") <= e["time"] < end.isoformat().replace("+00:00", "Z") for e in first
+    )
+    pages = list(client.cdn.iter_request_log(busy["domainId"], "cache", start, end, page_size=10_000))
+    entries = [e for page in pages for e in page]
+    assert entries[:1000] == first
+    assert len(entries) == 30 * 60 * 15
+    assert len({e["seq"] for e in entries}) == len(entries)

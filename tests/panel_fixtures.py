@@ -1,0 +1,67 @@
+"""Members of every role, and a member connected to the sandbox, for the panel's view tests."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from accounts.models import Membership, Role
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_member(username: str, role: str | None):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    if role:
+        Membership.objects.create(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def admin(db):
+    return make_member("ada", Role.ADMIN)
+
+
+@pytest.fixture
+def operator(db):
+    return make_member("otto", Role.OPERATOR)
+
+
+@pytest.fixture
+def viewer(db):
+    return make_member("vera", Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but not a member of the team (no role)."""
+    return make_member("olga", None)
+
+
+@pytest.fixture
+def members(admin, operator, viewer, outsider):
+    return {"admin": admin, "operator": operator, "viewer": viewer, "outsider": outsider}
+
+
+@pytest.fixture
+def panel_settings(settings, sandbox):
+    settings.PLCLOUD_AUTH_URL = sandbox.auth_url
+    settings.PLCLOUD_AUTH_URLS = [sandbox.auth_url]
+    return settings
+
+
+@pytest.fixture
+def connect_demo(panel_settings, sandbox):
+    """Connect a member to the sandbox as the guide's demo user."""
+    from connections import services
+
+    def connect(user, *, keep: bool = False, region: str | None = None):
+        return services.connect(
+            user=user,
+            username="demo",
+            password="secreetword",
+            tenant_name="demo",
+            auth_url=sandbox.auth_url,
+            region=region,
+            keep=keep,
+        )
+
+    return connect
