@@ -1,0 +1,36 @@
+from audit.models import AuditEntry
+from audit.services import record
+
+
+def test_it_shows_a_member_only_their_own_rows(client, viewer, operator):
+    record(actor=viewer, action="cdn.create", object_type="domain", object_id="mine.example.com")
+    record(actor=operator, action="cdn.delete", object_type="domain", object_id="theirs.example.com")
+    client.force_login(viewer)
+    page = client.get("/audit/").content.decode()
+    assert "mine.example.com" in page
+    assert "theirs.example.com" not in page
+
+
+def test_it_shows_an_admin_every_row_and_filters(client, admin, viewer, operator):
+    record(actor=viewer, action="cdn.create", object_id="a.example.com")
+    record(actor=operator, action="cdn.delete", object_id="b.example.com", ok=False, error="Plcloud is not reachable")
+    client.force_login(admin)
+    page = client.get("/audit/").content.decode()
+    assert "a.example.com" in page and "b.example.com" in page
+    assert "Plcloud is not reachable" in page
+    filtered = client.get("/audit/", {"outcome": "failed"}).content.decode()
+    assert "b.example.com" in filtered and "a.example.com" not in filtered
+    by_actor = client.get("/audit/", {"actor": "vera"}).content.decode()
+    assert "a.example.com" in by_actor and "b.example.com" not in by_actor
+
+
+def test_it_never_records_a_secret_in_detail(viewer):
+    entry = record(actor=viewer, action="connection.connect", detail={"password": "x", "token_id": "y", "region": "r"})
+    assert entry.detail == {"region": "r"}
+
+
+def test_it_records_role_changes_with_old_and_new(client, admin, viewer):
+    client.force_login(admin)
+    client.post(f"/team/{viewer.pk}/role/", {"role": "operator"})
+    entry = AuditEntry.objects.get(action="member.role")
+    assert (entry.actor_name, entry.object_id, entry.detail) == ("ada", "vera", {"old": "viewer", "new": "operator"})
