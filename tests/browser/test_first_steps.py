@@ -1,0 +1,48 @@
+"""A new member's first steps, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.panel_fixtures import PASSWORD
+
+
+def test_it_signs_in_connects_and_reaches_the_cdn_page(page, operator, sandbox):
+    sign_in(page, "otto", PASSWORD)
+    expect(page.get_by_text("You are not connected to Plcloud yet.")).to_be_visible()
+    page.get_by_role("link", name="Connect to Plcloud").click()
+    page.get_by_label("Plcloud username").fill("demo")
+    page.get_by_label("Plcloud password").fill("secreetword")
+    page.get_by_label("Tenant").fill("demo")
+    page.get_by_role("button", name="Connect", exact=True).click()
+    expect(page.get_by_text("Connected to Plcloud.")).to_be_visible()
+    page.get_by_label("Region").select_option("ShenZhen-1(SZX-1)")
+    page.get_by_role("button", name="Switch region").click()
+    expect(page.get_by_text("demo@demo · ShenZhen-1(SZX-1)")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="CDN").click()
+    expect(page).to_have_url(re.compile(r"/cdn/$"))
+    expect(page.get_by_role("cell", name="www.demo-shop.com", exact=True)).to_be_visible()
+
+
+def test_it_switches_the_language_to_chinese(page, viewer):
+    sign_in(page, "vera", PASSWORD)
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_role("link", name="宝德云控制面板")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+
+def test_it_shows_a_locked_out_member_the_lockout_message(page, viewer, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(page, "vera", "not-the-password")
+    sign_in(page, "vera", PASSWORD)
+    expect(page.get_by_text("Too many failed sign-in attempts")).to_be_visible()
+    expect(page.get_by_role("link", name="CDN")).to_have_count(0)
+
+
+def test_it_shows_a_viewer_no_team_controls(page, viewer):
+    sign_in(page, "vera", PASSWORD)
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Team")).to_have_count(0)
+    response = page.goto("/team/")
+    assert response.status == 403
