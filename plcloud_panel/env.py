@@ -136,7 +136,7 @@ def secret_key(name: str, fallback_file: Path) -> str:
 
     A generated key beats a hard-coded default: a fresh install never shares its key.
     """
-    value = _env.str(name, default=None)
+    value = _env.str(name, default=None) or None
     if value is not None:
         if len(value) < 32:
             raise _bad(name, "<hidden>", "at least 32 characters")
@@ -156,7 +156,7 @@ def fernet_keys(name: str, fallback_file: Path) -> list[str]:
     Unlike the secret key, no key is invented here: a panel that made itself a new key would
     silently lose every stored Plcloud token it had encrypted under the old one.
     """
-    value = _env.str(name, default=None)
+    value = _env.str(name, default=None) or None
     if value is None and fallback_file.exists():
         value = fallback_file.read_text()
     if value is None:

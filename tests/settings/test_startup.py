@@ -47,3 +47,19 @@ def test_it_stops_on_a_bad_value_naming_the_variable(name, value):
 def test_it_starts_on_the_defaults():
     result = check()
     assert result.returncode == 0, result.stderr
+
+
+def test_it_stops_without_an_encryption_key_and_says_how_to_make_one(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k != "PANEL_ENCRYPTION_KEYS"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
+                            env={**clean, "PANEL_VAR_DIR": str(tmp_path)}, timeout=60)
+    assert result.returncode != 0
+    assert "PANEL_ENCRYPTION_KEYS is not set" in result.stderr
+    assert "urlsafe_b64encode" in result.stderr
+
+
+def test_it_refuses_a_key_that_is_not_a_fernet_key():
+    result = check(PANEL_ENCRYPTION_KEYS="not-a-key")
+    assert result.returncode != 0
+    assert "PANEL_ENCRYPTION_KEYS=" in result.stderr
+    assert "not-a-key" not in result.stderr
