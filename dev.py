@@ -91,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     say("preparing the database and static files")
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)
-    manage("quickstart_login", env=env)
+    login = subprocess.run([str(PYTHON), "manage.py", "quickstart_login"], cwd=ROOT, env=env, check=True,
+                           capture_output=True, text=True).stdout.strip()
 
     commands = {
         "sandbox": ["manage.py", "plcloud_sandbox", "--addrport", f"127.0.0.1:{args.sandbox_port}"],
@@ -106,13 +107,15 @@ def run(args: argparse.Namespace) -> int:
     code = 0
     try:
         panel_url = f"http://127.0.0.1:{args.port}/"
-        if not wait_for_http(panel_url, 60, processes):
-            say("a process stopped or the panel did not answer within 60 s; stopping")
+        if not wait_for_http(f"{sandbox_url}/v2.0/", 60, processes) or not wait_for_http(panel_url, 60, processes):
+            say("a process stopped or did not answer within 60 s; stopping")
             return 1
+        connect_admin_once(env)
         print(
-            f"\n  Plcloud Panel:  {panel_url}\n"
-            f"  Panel login:    see the lines above (user 'admin')\n"
-            f"  Plcloud sandbox: {sandbox_url}/v2.0  (user demo, password secreetword, tenant demo)\n"
+            f"\n  Plcloud Panel: {panel_url}\n"
+            f"  {login}\n"
+            f"  Plcloud sandbox: {sandbox_url}/v2.0  (user demo, password secreetword, tenant demo;\n"
+            f"                   'admin' is connected to it as demo on the first run)\n"
             f"  Press Ctrl-C to stop everything.\n",
             flush=True,
         )
@@ -125,6 +128,22 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop(processes)
     return code
+
+
+def connect_admin_once(env: dict) -> None:
+    """On the first run, connect the quick start's admin to the sandbox so every page has data."""
+    stamp = ROOT / "var" / ".quickstart-connected"
+    if stamp.exists():
+        return
+    result = subprocess.run(
+        [str(PYTHON), "manage.py", "plcloud_connect", "admin", "--plcloud-user", "demo", "--tenant", "demo"],
+        cwd=ROOT, env={**env, "PLCLOUD_PASSWORD": "secreetword"}, capture_output=True, text=True,
+    )
+    if result.returncode == 0:
+        stamp.touch()
+        say("connected 'admin' to the sandbox as demo")
+    else:
+        say(f"could not connect 'admin' to the sandbox: {result.stderr.strip()[-300:]}")
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
