@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["tests.panel_fixtures"]
+pytest_plugins = ["tests.panel_fixtures", "tests.secret_scan"]
 
 
 @pytest.fixture(autouse=True)
