@@ -114,9 +114,7 @@ def test_it_reads_the_first_log_page_like_the_sdk_and_pages_on(client):
     end = start + timedelta(minutes=30)
     first = client.cdn.request_log(busy["domainId"], "cache", start, end)
     assert len(first) == 1000
-    assert all(
-        start.isoformat().replace("+00:00", "Z") <= e["time"] < end.isoformat().replace("+00:00", "Z") for e in first
-    )
+    assert all(start <= datetime.fromisoformat(e["time"]) < end for e in first)
     pages = list(client.cdn.iter_request_log(busy["domainId"], "cache", start, end, page_size=10_000))
     entries = [e for page in pages for e in page]
     assert entries[:1000] == first
