@@ -105,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
         processes.append(subprocess.Popen([str(PYTHON), *command], cwd=ROOT, env=env, start_new_session=True))
 
     code = 0
+    # Ctrl-C, or a SIGTERM from a service manager: stop everything either way.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         panel_url = f"http://127.0.0.1:{args.port}/"
         if not wait_for_http(f"{sandbox_url}/v2.0/", 60, processes) or not wait_for_http(panel_url, 60, processes):
@@ -128,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop(processes)
     return code
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def connect_admin_once(env: dict) -> None:
