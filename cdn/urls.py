@@ -3,4 +3,13 @@ from django.urls import path
 from cdn import views
 
 app_name = "cdn"
-urlpatterns = [path("", views.domain_list, name="domains")]
+urlpatterns = [
+    path("", views.domain_list, name="domains"),
+    path("new/", views.domain_create, name="create"),
+    path("batch/", views.domain_batch, name="batch"),
+    path("balance/", views.balance, name="balance"),
+    path("<int:domain_id>/", views.domain_detail, name="detail"),
+    path("<int:domain_id>/row/", views.domain_row, name="row"),
+    path("<int:domain_id>/toggle/", views.domain_toggle, name="toggle"),
+    path("<int:domain_id>/delete/", views.domain_delete, name="delete"),
+]

@@ -1,11 +1,188 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.roles import role_required
-from connections.services import read
+from accounts.roles import has_role, role_required
+from audit.models import AuditEntry
+from cdn import selectors, services
+from cdn.forms import AREAS, BatchForm, DeleteDomainForm, DomainForm, OriginAndAreasForm, RechargeForm
+from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
+from connections.services import explain, read
+from plcloud import NotFound, PlcloudError
+
+
+def _get_domain_or_404(request, domain_id: int) -> dict:
+    """The member's domain, fresh from Plcloud; another tenant's answers 404 upstream and here."""
+    try:
+        return decorate(selectors.domain(request, domain_id))
+    except NotFound:
+        raise Http404 from None
 
 
 @role_required(Role.VIEWER)
 def domain_list(request):
-    domains, problem = read(request, lambda client: client.cdn.list())
-    return render(request, "cdn/domain_list.html", {"domains": domains or [], "problem": problem})
+    rows, problem = read(request, lambda client: selectors.domains(request))
+    filters = {key: request.GET.get(key, "") for key in ("status", "area", "q")}
+    sort = request.GET.get("sort", "name")
+    domains = selectors.filter_domains([decorate(d) for d in rows or []], sort=sort, **filters)
+    context = {
+        "domains": domains,
+        "problem": problem,
+        "filters": filters,
+        "sort": sort,
+        "statuses": STATUSES,
+        "areas": AREAS,
+        "total": len(rows or []),
+    }
+    return render(request, "cdn/domain_list.html", context)
+
+
+@role_required(Role.VIEWER)
+def domain_row(request, domain_id: int):
+    """One row, polled while its domain is in a transitional state; 286 tells htmx it has settled."""
+    attempt = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
+    if domain is None:
+        return render(request, "cdn/_domain_row_problem.html", {"problem": problem, "domain_id": domain_id}, status=286)
+    domain = decorate(domain)
+    settled = domain["status"] not in TRANSITIONAL
+    if settled:
+        selectors.forget(request.user)
+    # Back off from 2 s to about 30 s, so a long configuration does not hammer the API.
+    delay = min(2 * 1.5 ** min(attempt, 20), 30)
+    context = {"domain": domain, "next_attempt": attempt + 1, "delay": f"{delay:.0f}s"}
+    return render(request, "cdn/_domain_row.html", context, status=286 if settled else 200)
+
+
+@role_required(Role.OPERATOR)
+def domain_create(request):
+    form = DomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_domain(request, **form.cleaned_data)
+        except PlcloudError as error:
+            form.add_error(None, explain(error).message)
+        else:
+            name = display(created.get("domainName", ""))
+            messages.success(request, _("Domain %(name)s created; it is being configured.") % {"name": name})
+            return redirect("cdn:detail", created["domainId"])
+    return render(request, "cdn/domain_form.html", {"form": form})
+
+
+@role_required(Role.VIEWER)
+def domain_detail(request, domain_id: int):
+    domain = _get_domain_or_404(request, domain_id)
+    initial = {
+        "origin_ips": "\n".join(domain.get("origin_ips") or []),
+        "areas": domain.get("areas") or [],
+        "icp_record": domain.get("icp_record") or "",
+    }
+    edit_form = OriginAndAreasForm(request.POST or None, initial=initial, prefix="edit")
+    if request.method == "POST":
+        if not has_role(request.user, Role.OPERATOR):
+            raise PermissionDenied
+        if edit_form.is_valid():
+            try:
+                services.update_domain(request, domain=domain, **edit_form.cleaned_data)
+            except PlcloudError as error:
+                edit_form.add_error(None, explain(error).message)
+            else:
+                messages.success(request, _("Changes sent; the domain is being configured."))
+                return redirect("cdn:detail", domain_id)
+    return _render_detail(request, domain, edit_form=edit_form)
+
+
+def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, status: int = 200):
+    context = {
+        "domain": domain,
+        "edit_form": edit_form
+        or OriginAndAreasForm(
+            prefix="edit",
+            initial={
+                "origin_ips": "\n".join(domain.get("origin_ips") or []),
+                "areas": domain.get("areas") or [],
+                "icp_record": domain.get("icp_record") or "",
+            },
+        ),
+        "delete_form": delete_form or DeleteDomainForm(domain_name=domain["domainName"], prefix="delete"),
+        "audit": AuditEntry.objects.filter(object_type="domain", object_id=domain["domainName"])[:20],
+    }
+    return render(request, "cdn/domain_detail.html", context, status=status)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def domain_toggle(request, domain_id: int):
+    domain = _get_domain_or_404(request, domain_id)
+    enable = request.POST.get("enable") == "1"
+    try:
+        services.set_enabled(request, domain=domain, enabled=enable)
+    except PlcloudError as error:
+        messages.error(request, explain(error).message)
+    else:
+        text = _("Enabling %(name)s.") if enable else _("Disabling %(name)s.")
+        messages.success(request, text % {"name": domain["display_name"]})
+    return redirect("cdn:detail", domain_id)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def domain_delete(request, domain_id: int):
+    domain = _get_domain_or_404(request, domain_id)
+    form = DeleteDomainForm(request.POST, domain_name=domain["domainName"], prefix="delete")
+    if not form.is_valid():
+        return _render_detail(request, domain, delete_form=form, status=400)
+    try:
+        services.delete_domain(request, domain=domain)
+    except PlcloudError as error:
+        form.add_error(None, explain(error).message)
+        return _render_detail(request, domain, delete_form=form, status=502)
+    messages.success(request, _("Domain %(name)s deleted.") % {"name": domain["display_name"]})
+    return redirect("cdn:domains")
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def domain_batch(request):
+    rows, problem = read(request, lambda client: selectors.domains(request))
+    if problem:
+        messages.error(request, problem.message)
+        return redirect("cdn:domains")
+    by_id = {row["domainId"]: row for row in rows}
+    form = BatchForm(request.POST, domain_ids=list(by_id))
+    if not form.is_valid():
+        messages.error(request, _("Select at least one domain and an action."))
+        return redirect("cdn:domains")
+    targets = [by_id[i] for i in form.cleaned_data["ids"]]
+    done, failed = services.batch(request, action=form.cleaned_data["action"], domains=targets)
+    if done:
+        messages.success(request, _("Done for %(names)s.") % {"names": ", ".join(map(display, done))})
+    for name, reason in failed:
+        messages.error(request, _("Failed for %(name)s: %(reason)s") % {"name": display(name), "reason": reason})
+    return redirect("cdn:domains")
+
+
+@role_required(Role.VIEWER)
+def balance(request):
+    form = RechargeForm(request.POST or None)
+    if request.method == "POST":
+        if not has_role(request.user, Role.OPERATOR):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                result = services.recharge(request, flow=form.cleaned_data["flow"])
+            except PlcloudError as error:
+                form.add_error(None, explain(error).message)
+            else:
+                messages.success(
+                    request,
+                    _("Recharged %(flow)s GB; the balance is now %(balance)s GB.")
+                    % {"flow": form.cleaned_data["flow"], "balance": result.get("balance")},
+                )
+                return redirect("cdn:balance")
+    current, problem = read(request, lambda client: selectors.balance(request))
+    return render(request, "cdn/balance.html", {"form": form, "balance": current, "problem": problem})

@@ -131,6 +131,13 @@ def broker(names: tuple[str, ...], default: str) -> str:
     return default
 
 
+def cache(name: str, default: str) -> dict:
+    value = _env.str(name, default=default) or default
+    if urlsplit(value).scheme not in {"locmemcache", "redis", "rediss", "dummycache"}:
+        raise _bad(name, value, "locmemcache://, redis://HOST:6379/1 or dummycache://")
+    return _env.cache_url_config(value)
+
+
 def secret_key(name: str, fallback_file: Path) -> str:
     """The key from the environment, or one generated once and kept under var/.
 

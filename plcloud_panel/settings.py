@@ -126,6 +126,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 
+# Per-process memory by default; with several web processes set CACHE_URL to Redis, so that a
+# member's change clears their cached reads in every process.
+CACHES = {"default": env.cache("CACHE_URL", "locmemcache://")}
+# A member's CDN reads (the domain list) are cached this long, and cleared by their own changes.
+CDN_CACHE_SECONDS = env.integer("CDN_CACHE_SECONDS", 15, minimum=0)
+# A domain still configuring after this long is flagged as stuck.
+CDN_STUCK_MINUTES = env.integer("CDN_STUCK_MINUTES", 30, minimum=1)
+
 # Plcloud. The identity endpoint defaults to the sandbox that the quick start runs.
 PLCLOUD_AUTH_URL = env.http_url("PLCLOUD_AUTH_URL", "http://127.0.0.1:5001/v2.0")
 # The identity endpoints members may pick on the Connect page. Only these: a free-typed URL

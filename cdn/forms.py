@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cdn import validators
+
+AREAS = [("cn", _("Mainland China (cn)")), ("hk", _("Hong Kong (hk)")), ("ov", _("Overseas (ov)"))]
+TYPES = [("web", _("Web")), ("download", _("Download")), ("media", _("Media"))]
+ICP_HELP = _("Required for mainland China: a domain without an ICP record cannot use the CDN in mainland China.")
+
+
+class OriginAndAreasForm(forms.Form):
+    origin_ips = forms.CharField(
+        label=_("Origin IPs"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("One IPv4 or IPv6 address a line, at most 10."),
+    )
+    areas = forms.MultipleChoiceField(label=_("Service areas"), choices=AREAS, widget=forms.CheckboxSelectMultiple)
+    icp_record = forms.CharField(label=_("ICP record"), required=False, max_length=64, help_text=ICP_HELP)
+
+    def clean_origin_ips(self):
+        return validators.origin_ips(self.cleaned_data["origin_ips"])
+
+    def clean_icp_record(self):
+        return validators.icp_record(self.cleaned_data["icp_record"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "cn" in (cleaned.get("areas") or []) and not cleaned.get("icp_record") and "icp_record" not in self.errors:
+            self.add_error("icp_record", _("An ICP record is required when mainland China (cn) is chosen."))
+        return cleaned
+
+
+class DomainForm(OriginAndAreasForm):
+    field_order = ["domain", "origin_ips", "areas", "type", "icp_record"]
+    domain = forms.CharField(
+        label=_("Domain name"), max_length=253, help_text=_("Internationalised names are allowed, e.g. 例子.中国.")
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=TYPES, initial="web")
+
+    def clean_domain(self):
+        return validators.domain_to_ascii(self.cleaned_data["domain"])
+
+
+class DeleteDomainForm(forms.Form):
+    confirm = forms.CharField(label=_("Type the domain name to confirm"), max_length=253)
+
+    def __init__(self, *args, domain_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain_name = domain_name
+
+    def clean_confirm(self):
+        typed = self.cleaned_data["confirm"].strip().lower()
+        if typed not in {self.domain_name, validators.domain_to_unicode(self.domain_name)}:
+            raise forms.ValidationError(_("Type the domain name exactly as shown to delete it."))
+        return typed
+
+
+class RechargeForm(forms.Form):
+    flow = forms.IntegerField(label=_("Traffic to add (GB)"), min_value=1, max_value=100_000)
+    confirm = forms.BooleanField(label=_("I confirm this recharge"), required=True)
+
+
+class BatchForm(forms.Form):
+    action = forms.ChoiceField(choices=[("enable", _("Enable")), ("disable", _("Disable")), ("delete", _("Delete"))])
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args, domain_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(i, i) for i in domain_ids]

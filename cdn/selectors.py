@@ -1,0 +1,63 @@
+"""Reads of a member's CDN data, through a short per-member cache that their own writes clear."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+
+from connections.services import client_for_request
+
+
+def _version_key(user_id: int) -> str:
+    return f"cdn:v:{user_id}"
+
+
+def _key(request, name: str) -> str:
+    version = cache.get_or_set(_version_key(request.user.pk), 1, None)
+    return f"cdn:{request.user.pk}:{version}:{name}"
+
+
+def forget(user) -> None:
+    """After a change: the member's next read goes upstream."""
+    try:
+        cache.incr(_version_key(user.pk))
+    except ValueError:
+        cache.set(_version_key(user.pk), 1, None)
+
+
+def domains(request) -> list[dict]:
+    key = _key(request, "domains")
+    cached = cache.get(key)
+    if cached is None:
+        cached = client_for_request(request).cdn.list()
+        cache.set(key, cached, settings.CDN_CACHE_SECONDS)
+    return cached
+
+
+def domain(request, domain_id: int) -> dict:
+    # One domain is read fresh: the detail page and status polling must tell the truth now.
+    return client_for_request(request).cdn.get(domain_id)
+
+
+def balance(request) -> dict:
+    return client_for_request(request).cdn.balance()
+
+
+def filter_domains(
+    rows: list[dict], *, status: str = "", area: str = "", q: str = "", sort: str = "name"
+) -> list[dict]:
+    q = q.strip().lower()
+    rows = [
+        row
+        for row in rows
+        if (not status or row.get("status") == status)
+        and (not area or area in (row.get("areas") or []))
+        and (not q or q in (row.get("domainName") or "").lower() or q in (row.get("display_name") or "").lower())
+    ]
+    keys = {
+        "name": lambda r: r.get("domainName") or "",
+        "status": lambda r: (r.get("status") or "", r.get("domainName") or ""),
+        "created": lambda r: r.get("created_at") or "",
+    }
+    reverse = sort.startswith("-")
+    return sorted(rows, key=keys.get(sort.lstrip("-"), keys["name"]), reverse=reverse)

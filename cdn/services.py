@@ -1,0 +1,106 @@
+"""Changes to a member's CDN domains and balance: each one audited, each one clears their cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from audit.services import record
+from cdn.selectors import forget
+from connections.services import client_for_request, explain
+from plcloud import Client, PlcloudError
+
+T = TypeVar("T")
+
+
+def _change(request, action: str, object_id: object, call: Callable[[Client], T], detail: dict | None = None) -> T:
+    try:
+        result = call(client_for_request(request))
+    except PlcloudError as error:
+        record(
+            actor=request.user,
+            action=action,
+            object_type="domain",
+            object_id=object_id,
+            ok=False,
+            detail=detail,
+            error=explain(error).message,
+        )
+        raise
+    finally:
+        forget(request.user)
+    record(actor=request.user, action=action, object_type="domain", object_id=object_id, detail=detail)
+    return result
+
+
+def create_domain(
+    request, *, domain: str, origin_ips: list[str], areas: list[str], type: str, icp_record: str = ""
+) -> dict:
+    return _change(
+        request,
+        "cdn.create",
+        domain,
+        lambda c: c.cdn.create(domain, origin_ips, areas, type=type, icp_record=icp_record or None),
+        {"areas": areas, "origin_ips": origin_ips, "type": type},
+    )
+
+
+def update_domain(request, *, domain: dict, origin_ips: list[str], areas: list[str], icp_record: str = "") -> dict:
+    changes = {"origin_ips": origin_ips, "areas": areas}
+    if icp_record:
+        changes["icp_record"] = icp_record
+    detail = {"old": {"origin_ips": domain.get("origin_ips"), "areas": domain.get("areas")}, "new": changes}
+    return _change(
+        request, "cdn.update", domain["domainName"], lambda c: c.cdn.update(domain["domainId"], **changes), detail
+    )
+
+
+def set_enabled(request, *, domain: dict, enabled: bool) -> dict:
+    return _change(
+        request,
+        "cdn.enable" if enabled else "cdn.disable",
+        domain["domainName"],
+        lambda c: c.cdn.update(domain["domainId"], enable=enabled),
+    )
+
+
+def delete_domain(request, *, domain: dict) -> None:
+    _change(request, "cdn.delete", domain["domainName"], lambda c: c.cdn.delete(domain["domainId"]))
+
+
+def recharge(request, *, flow: int) -> dict:
+    try:
+        result = client_for_request(request).cdn.recharge(flow)
+    except PlcloudError as error:
+        record(
+            actor=request.user,
+            action="cdn.recharge",
+            object_type="balance",
+            ok=False,
+            detail={"flow_gb": flow},
+            error=explain(error).message,
+        )
+        raise
+    record(
+        actor=request.user,
+        action="cdn.recharge",
+        object_type="balance",
+        object_id=result.get("project_id", ""),
+        detail={"flow_gb": flow, "balance_gb": result.get("balance")},
+    )
+    return result
+
+
+def batch(request, *, action: str, domains: list[dict]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Apply one action to many domains; every domain is tried, whatever the others did."""
+    done, failed = [], []
+    for domain in domains:
+        try:
+            if action == "delete":
+                delete_domain(request, domain=domain)
+            else:
+                set_enabled(request, domain=domain, enabled=action == "enable")
+            done.append(domain["domainName"])
+        except PlcloudError as error:
+            failed.append((domain["domainName"], explain(error).message))
+    return done, failed

@@ -1,0 +1,93 @@
+"""What the panel checks before anything goes to Plcloud (docs/plcloud-api.md, CDN domains).
+
+The messages are for a person at a form, so they name the line and say what to type instead.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import idna
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_ORIGIN_IPS = 10
+ICP_RECORD = re.compile(r"^[\u4e00-\u9fff]ICP备\d{6,10}号(-\d+)?$")
+_LABEL = re.compile(r"^[a-z0-9-]{2,63}$")
+# ipaddress counts these as global; a CDN origin there is always a mistake.
+_DOCUMENTATION = [
+    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+]
+
+
+def domain_to_ascii(value: str) -> str:
+    """The name as the API expects it: lower-case ASCII, an IDN in its xn-- form."""
+    name = value.strip().rstrip(".").lower()
+    if not name:
+        raise ValidationError(_("Enter a domain name."))
+    if "://" in name or "/" in name or ":" in name or "*" in name or " " in name:
+        raise ValidationError(_("Enter a host name only, like www.example.com: no scheme, path, port or wildcard."))
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        raise ValidationError(_("Enter a host name, not an IP address."))
+    try:
+        ascii_name = idna.encode(name, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        raise ValidationError(_("%(name)s is not a valid domain name.") % {"name": value.strip()}) from None
+    labels = ascii_name.split(".")
+    if len(labels) < 2 or len(ascii_name) > 253 or labels[-1].isdigit():
+        raise ValidationError(_("Enter a full domain name, like www.example.com."))
+    for label in labels:
+        if not _LABEL.match(label) or label.startswith("-") or label.endswith("-"):
+            raise ValidationError(
+                _("%(label)s: each part holds 2 to 63 letters, digits or inner hyphens.") % {"label": label}
+            )
+    return ascii_name
+
+
+def domain_to_unicode(name: str) -> str:
+    try:
+        return idna.decode(name)
+    except idna.IDNAError:
+        return name
+
+
+def origin_ips(text: str) -> list[str]:
+    """One address a line; every bad line is named by its number."""
+    lines = [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not lines:
+        raise ValidationError(_("Enter at least one origin IP address."))
+    errors, seen, addresses = [], {}, []
+    for number, line in lines:
+        try:
+            address = ipaddress.ip_address(line)
+        except ValueError:
+            errors.append(_("Line %(n)s: %(value)s is not an IPv4 or IPv6 address.") % {"n": number, "value": line})
+            continue
+        canonical = str(address)
+        if not address.is_global or any(address in net for net in _DOCUMENTATION if net.version == address.version):
+            errors.append(_("Line %(n)s: %(value)s is not a public address.") % {"n": number, "value": line})
+        elif canonical in seen:
+            errors.append(
+                _("Line %(n)s: %(value)s repeats line %(first)s.")
+                % {"n": number, "value": line, "first": seen[canonical]}
+            )
+        else:
+            seen[canonical] = number
+            addresses.append(canonical)
+    if len(addresses) > MAX_ORIGIN_IPS:
+        errors.append(_("Give at most %(max)s origin addresses.") % {"max": MAX_ORIGIN_IPS})
+    if errors:
+        raise ValidationError(errors)
+    return addresses
+
+
+def icp_record(value: str) -> str:
+    value = value.strip()
+    if value and not ICP_RECORD.match(value):
+        raise ValidationError(_("Enter the ICP record number as issued, like 京ICP备12345678号-1."))
+    return value

@@ -1,0 +1,71 @@
+import pytest
+
+from audit.models import AuditEntry
+from tests.cdn.conftest import upstream_names
+
+
+def form(name, **overrides):
+    return {"domain": name, "origin_ips": "114.114.114.114\n2400:3200::1", "areas": ["hk", "ov"], "type": "web",
+            **overrides}
+
+
+def test_it_creates_a_domain_and_shows_it_configuring(op, demo, fresh_name):
+    response = op.post("/cdn/new/", form(fresh_name))
+    assert response.status_code == 302
+    created = next(d for d in demo.cdn.list() if d["domainName"] == fresh_name)
+    assert created["origin_ips"] == ["114.114.114.114", "2400:3200::1"]
+    page = op.get(response["Location"]).content.decode()
+    assert "configuring" in page
+    assert AuditEntry.objects.filter(action="cdn.create", object_id=fresh_name, outcome="ok").exists()
+
+
+def test_it_sends_an_idn_as_xn_and_shows_it_in_unicode(op, demo):
+    import uuid
+
+    name = f"例子{uuid.uuid4().hex[:6]}.中国"
+    response = op.post("/cdn/new/", form(name, areas=["hk"]))
+    assert response.status_code == 302
+    ascii_name = next(n for n in upstream_names(demo) if n.endswith(".xn--fiqs8s") and "xn--" in n.split(".")[0])
+    assert name in op.get(response["Location"]).content.decode()
+    assert ascii_name.isascii()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"origin_ips": "114.114.114.114\n300.1.1.1\n114.114.114.114"}, "Line 2: 300.1.1.1 is not an IPv4 or IPv6"),
+        ({"origin_ips": "114.114.114.114\n114.114.114.114"}, "Line 2: 114.114.114.114 repeats line 1."),
+        ({"origin_ips": "10.0.0.1"}, "Line 1: 10.0.0.1 is not a public address."),
+        ({"areas": ["cn"]}, "An ICP record is required when mainland China (cn) is chosen."),
+        ({"areas": ["cn"], "icp_record": "ICP12345"}, "Enter the ICP record number as issued"),
+        ({"areas": []}, "This field is required."),
+        ({"areas": ["mars"]}, "Select a valid choice."),
+        ({"domain": "http://www.example.com/x"}, "Enter a host name only"),
+        ({"domain": "114.114.114.114"}, "Enter a host name, not an IP address."),
+        ({"domain": "localhost"}, "Enter a full domain name"),
+    ],
+)
+def test_it_answers_bad_input_on_the_form_and_sends_nothing(op, demo, fresh_name, overrides, message):
+    data = form(fresh_name, **overrides)
+    response = op.post("/cdn/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert data["origin_ips"].split("\n")[0] in page  # the input is kept
+    assert not AuditEntry.objects.filter(action="cdn.create").exists()
+    assert fresh_name not in upstream_names(demo)
+
+
+def test_it_puts_the_servers_refusal_on_the_form_with_the_input_kept(op):
+    response = op.post("/cdn/new/", form("www.demo-shop.com"))
+    page = response.content.decode()
+    assert "Plcloud refused the request" in page
+    assert 'value="www.demo-shop.com"' in page
+    failed = AuditEntry.objects.get(action="cdn.create")
+    assert failed.outcome == "failed" and "already" in failed.error
+
+
+def test_it_refuses_a_viewer(client, viewer, connect_demo, fresh_name):
+    connect_demo(viewer)
+    client.force_login(viewer)
+    assert client.post("/cdn/new/", form(fresh_name)).status_code == 403
