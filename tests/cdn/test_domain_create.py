@@ -5,8 +5,13 @@ from tests.cdn.conftest import upstream_names
 
 
 def form(name, **overrides):
-    return {"domain": name, "origin_ips": "114.114.114.114\n2400:3200::1", "areas": ["hk", "ov"], "type": "web",
-            **overrides}
+    return {
+        "domain": name,
+        "origin_ips": "114.114.114.114\n2400:3200::1",
+        "areas": ["hk", "ov"],
+        "type": "web",
+        **overrides,
+    }
 
 
 def test_it_creates_a_domain_and_shows_it_configuring(op, demo, fresh_name):

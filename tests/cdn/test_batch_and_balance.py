@@ -1,0 +1,47 @@
+from audit.models import AuditEntry
+
+
+def test_it_disables_two_domains_with_one_combined_message(op, demo, fresh_name):
+    a = demo.cdn.create("a-" + fresh_name, ["114.114.114.114"], ["hk"])
+    b = demo.cdn.create("b-" + fresh_name, ["114.114.114.114"], ["hk"])
+    page = op.post("/cdn/batch/", {"action": "disable", "ids": [a["domainId"], b["domainId"]]}, follow=True)
+    text = page.content.decode()
+    assert f"Done for a-{fresh_name}, b-{fresh_name}." in text
+    assert demo.cdn.get(a["domainId"])["enabled"] is False and demo.cdn.get(b["domainId"])["enabled"] is False
+
+
+def test_it_names_what_failed_and_why(op, demo, fresh_name, sandbox, clean_faults):
+    a = demo.cdn.create("a-" + fresh_name, ["114.114.114.114"], ["hk"])
+    op.get("/cdn/")  # the list is cached now, so the batch reads no list while faults are on
+    sandbox.set_faults(error_rate=1.0, scope="service")
+    text = op.post("/cdn/batch/", {"action": "delete", "ids": [a["domainId"]]}, follow=True).content.decode()
+    assert f"Failed for a-{fresh_name}: Plcloud is not reachable right now" in text
+    sandbox.clear_faults()
+    assert demo.cdn.get(a["domainId"])
+
+
+def test_it_refuses_a_batch_without_a_selection(op):
+    text = op.post("/cdn/batch/", {"action": "delete"}, follow=True).content.decode()
+    assert "Select at least one domain and an action." in text
+
+
+def test_it_recharges_after_confirmation_and_shows_the_new_balance(op, demo):
+    before = demo.cdn.balance()["balance"]
+    text = op.post("/cdn/balance/", {"flow": "40", "confirm": "on"}, follow=True).content.decode()
+    assert f"the balance is now {before + 40} GB" in text
+    assert f"{before + 40} GB prepaid traffic left" in text
+    assert AuditEntry.objects.get(action="cdn.recharge").detail == {"flow_gb": 40, "balance_gb": before + 40}
+
+
+def test_it_refuses_a_recharge_that_is_not_a_positive_whole_number_or_unconfirmed(op, demo):
+    before = demo.cdn.balance()["balance"]
+    for data in ({"flow": "0", "confirm": "on"}, {"flow": "1.5", "confirm": "on"}, {"flow": "10"}):
+        assert op.post("/cdn/balance/", data).status_code == 200
+    assert demo.cdn.balance()["balance"] == before
+    assert not AuditEntry.objects.filter(action="cdn.recharge").exists()
+
+
+def test_it_refuses_a_recharge_from_a_viewer(client, viewer, connect_demo):
+    connect_demo(viewer)
+    client.force_login(viewer)
+    assert client.post("/cdn/balance/", {"flow": "5", "confirm": "on"}).status_code == 403
