@@ -68,3 +68,7 @@ class BatchForm(forms.Form):
     def __init__(self, *args, domain_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(i, i) for i in domain_ids]
+
+
+class BudgetAlertForm(forms.Form):
+    warn_days = forms.IntegerField(label=_("Warn me when fewer days are left than"), min_value=1, max_value=365)

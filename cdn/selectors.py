@@ -61,3 +61,38 @@ def filter_domains(
     }
     reverse = sort.startswith("-")
     return sorted(rows, key=keys.get(sort.lstrip("-"), keys["name"]), reverse=reverse)
+
+
+def flow(request, domain_id: int, period: str) -> tuple[list[dict], int]:
+    from cdn.traffic import window
+
+    start, end, interval = window(period)
+    return client_for_request(request).cdn.flow(domain_id, start_at=start, end_at=end, interval=interval), interval
+
+
+def account_flow(request, period: str) -> list[list[dict]]:
+    """Every domain's series for a period, at the period's coarsest useful interval (cached)."""
+    from cdn.traffic import window
+
+    key = _key(request, f"account-flow:{period}")
+    cached = cache.get(key)
+    if cached is None:
+        start, end, _interval = window(period)
+        client = client_for_request(request)
+        cached = [
+            client.cdn.flow(d["domainId"], start_at=start, end_at=end, interval=86400 if period != "24h" else 3600)
+            for d in domains(request)
+        ]
+        cache.set(key, cached, max(settings.CDN_CACHE_SECONDS, 300))
+    return cached
+
+
+def budget_forecast(request):
+    """Days of prepaid traffic left at the last seven days' rate, against the member's threshold."""
+    from cdn.models import BudgetAlert
+    from cdn.traffic import forecast
+
+    alert = BudgetAlert.objects.filter(user=request.user).first()
+    week = account_flow(request, "7d")
+    used = sum(int(p.get("flow") or 0) for points in week for p in points)
+    return forecast(float(balance(request).get("balance") or 0), used, 7, alert.warn_days if alert else 7)

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.models import AuditEntry
-from cdn import selectors, services
-from cdn.forms import AREAS, BatchForm, DeleteDomainForm, DomainForm, OriginAndAreasForm, RechargeForm
+from cdn import selectors, services, traffic
+from cdn.forms import AREAS, BatchForm, BudgetAlertForm, DeleteDomainForm, DomainForm, OriginAndAreasForm, RechargeForm
+from cdn.models import BudgetAlert
 from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
 from connections.services import explain, read
 from plcloud import NotFound, PlcloudError
@@ -185,4 +186,60 @@ def balance(request):
                 )
                 return redirect("cdn:balance")
     current, problem = read(request, lambda client: selectors.balance(request))
-    return render(request, "cdn/balance.html", {"form": form, "balance": current, "problem": problem})
+    outlook, forecast_problem = read(request, lambda client: selectors.budget_forecast(request))
+    alert_form = BudgetAlertForm(initial={"warn_days": outlook.warn_days if outlook else 7}, prefix="alert")
+    context = {
+        "form": form,
+        "balance": current,
+        "problem": problem or forecast_problem,
+        "forecast": outlook,
+        "alert_form": alert_form,
+    }
+    return render(request, "cdn/balance.html", context)
+
+
+@role_required(Role.VIEWER)
+@require_POST
+def budget_alert(request):
+    form = BudgetAlertForm(request.POST, prefix="alert")
+    if form.is_valid():
+        BudgetAlert.objects.update_or_create(user=request.user, defaults={"warn_days": form.cleaned_data["warn_days"]})
+        messages.success(request, _("Budget warning saved."))
+    else:
+        messages.error(request, _("Enter a whole number of days from 1 to 365."))
+    return redirect("cdn:balance")
+
+
+@role_required(Role.VIEWER)
+def domain_flow(request, domain_id: int):
+    domain = _get_domain_or_404(request, domain_id)
+    period = request.GET.get("period") if request.GET.get("period") in traffic.PERIODS else "24h"
+    result, problem = read(request, lambda client: selectors.flow(request, domain_id, period))
+    points, interval = result or ([], 0)
+    context = {
+        "domain": domain,
+        "points": points,
+        "interval": interval,
+        "period": period,
+        "problem": problem,
+        "periods": list(traffic.PERIODS),
+        "totals": traffic.totals(points),
+        "chart": traffic.chart_points(points),
+    }
+    return render(request, "cdn/domain_flow.html", context)
+
+
+@role_required(Role.VIEWER)
+def account_traffic(request):
+    period = request.GET.get("period") if request.GET.get("period") in traffic.PERIODS else "7d"
+    series, problem = read(request, lambda client: selectors.account_flow(request, period))
+    areas = traffic.by_area(series or [])
+    context = {
+        "period": period,
+        "periods": list(traffic.PERIODS),
+        "problem": problem,
+        "areas": [(area, flow / traffic.GB) for area, flow in areas.items()],
+        "total_gb": sum(areas.values()) / traffic.GB,
+        "domain_count": len(series or []),
+    }
+    return render(request, "cdn/traffic.html", context)

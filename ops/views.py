@@ -3,16 +3,28 @@ from django.shortcuts import render
 
 from accounts.models import Role
 from accounts.roles import role_required
+from cdn import selectors as cdn_selectors
+from connections.models import PlcloudConnection
+from connections.services import read
 from plcloud import PlcloudError, identity_version
 
 
 @role_required(Role.VIEWER)
 def home(request):
-    """The landing page: where the panel's Plcloud identity service is, and whether it answers."""
-    error = version = None
+    """The dashboard: whether Plcloud answers, and how long the prepaid traffic lasts."""
+    error = version = forecast = None
     try:
         version = identity_version(settings.PLCLOUD_AUTH_URL, timeout=settings.PLCLOUD_CONNECT_TIMEOUT)
     except PlcloudError as exc:
         error = exc.message
-    context = {"auth_url": settings.PLCLOUD_AUTH_URL, "version": version, "error": error}
+    problem = None
+    if PlcloudConnection.objects.filter(user=request.user).exists():
+        forecast, problem = read(request, lambda client: cdn_selectors.budget_forecast(request))
+    context = {
+        "auth_url": settings.PLCLOUD_AUTH_URL,
+        "version": version,
+        "error": error,
+        "forecast": forecast,
+        "problem": problem,
+    }
     return render(request, "ops/home.html", context)

@@ -1,0 +1,40 @@
+import re
+
+from cdn.models import BudgetAlert
+
+
+def busy_id(demo) -> int:
+    return next(d["domainId"] for d in demo.cdn.list() if d["domainName"] == "www.demo-shop.com")
+
+
+def test_it_draws_and_tabulates_a_domains_flow_with_totals(op, demo):
+    page = op.get(f"/cdn/{busy_id(demo)}/flow/").content.decode()
+    assert "<svg" in page and "<polyline" in page
+    assert page.count("<time datetime=") == 288
+    assert re.search(r"<dt>Traffic</dt><dd>[\d,.]+ GB</dd>", page)
+    weekly = op.get(f"/cdn/{busy_id(demo)}/flow/", {"period": "7d"}).content.decode()
+    assert weekly.count("<time datetime=") == 7 * 24
+
+
+def test_it_sums_the_account_by_area(op):
+    page = op.get("/cdn/traffic/", {"period": "24h"}).content.decode()
+    for area in ("<td>hk</td>", "<td>ov</td>", "<td>cn</td>"):
+        assert area in page
+
+
+def test_it_forecasts_days_left_and_warns_below_the_members_threshold(op, operator, demo):
+    page = op.get("/cdn/balance/").content.decode()
+    days = float(re.search(r"it lasts about ([\d.]+) more days", page).group(1))
+    assert days > 0
+    assert ("recharge soon" in page) == (days <= 7)  # the default threshold
+    op.post("/cdn/balance/alert/", {"alert-warn_days": "1"})
+    assert BudgetAlert.objects.get(user=operator).warn_days == 1
+    assert ("recharge soon" in op.get("/").content.decode()) == (days <= 1)
+    op.post("/cdn/balance/alert/", {"alert-warn_days": "365"})
+    assert ("Fewer than 365 days left: recharge soon." in op.get("/").content.decode()) == (days <= 365)
+
+
+def test_it_refuses_a_threshold_out_of_range(op, operator):
+    text = op.post("/cdn/balance/alert/", {"alert-warn_days": "0"}, follow=True).content.decode()
+    assert "Enter a whole number of days from 1 to 365." in text
+    assert not BudgetAlert.objects.filter(user=operator).exists()
