@@ -72,3 +72,18 @@ class BatchForm(forms.Form):
 
 class BudgetAlertForm(forms.Form):
     warn_days = forms.IntegerField(label=_("Warn me when fewer days are left than"), min_value=1, max_value=365)
+
+
+class CommonUrlsForm(forms.Form):
+    urls = forms.CharField(label=_("URLs, one a line"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5_000_000)
+
+    def clean_urls(self):
+        valid, errors = validators.url_lines(self.cleaned_data["urls"])
+        if errors:
+            # Keep what was right in the box; the wrong lines are quoted in the messages.
+            self.data = self.data.copy()
+            self.data["urls"] = "\n".join(valid)
+            raise forms.ValidationError(errors)
+        if not valid:
+            raise forms.ValidationError(_("Enter at least one URL."))
+        return valid

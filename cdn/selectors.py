@@ -96,3 +96,12 @@ def budget_forecast(request):
     week = account_flow(request, "7d")
     used = sum(int(p.get("flow") or 0) for points in week for p in points)
     return forecast(float(balance(request).get("balance") or 0), used, 7, alert.warn_days if alert else 7)
+
+
+def common_urls(request) -> list[dict]:
+    key = _key(request, "urls")
+    cached = cache.get(key)
+    if cached is None:
+        cached = client_for_request(request).cdn.list_urls()
+        cache.set(key, cached, settings.CDN_CACHE_SECONDS)
+    return cached

@@ -104,3 +104,52 @@ def batch(request, *, action: str, domains: list[dict]) -> tuple[list[str], list
         except PlcloudError as error:
             failed.append((domain["domainName"], explain(error).message))
     return done, failed
+
+
+URLS_PER_CALL = 1000  # the API's cap per create_urls call (docs/plcloud-api.md)
+
+
+def add_common_urls(request, *, urls: list[str]) -> int:
+    """Create in batches under the API's cap; stops at the first failed batch and says how far it got."""
+    client = client_for_request(request)
+    added = 0
+    try:
+        for start in range(0, len(urls), URLS_PER_CALL):
+            added += len(client.cdn.create_urls(urls[start : start + URLS_PER_CALL]))
+    except PlcloudError as error:
+        record(
+            actor=request.user,
+            action="cdn.urls.add",
+            object_type="urls",
+            ok=False,
+            detail={"added": added, "asked": len(urls)},
+            error=explain(error).message,
+        )
+        raise
+    finally:
+        forget(request.user)
+    record(actor=request.user, action="cdn.urls.add", object_type="urls", detail={"added": added})
+    return added
+
+
+def delete_common_urls(request, *, items: list[dict]) -> tuple[int, list[tuple[str, str]]]:
+    client = client_for_request(request)
+    deleted, failed = 0, []
+    for item in items:
+        try:
+            client.cdn.delete_urls(item["id"])
+            deleted += 1
+            record(actor=request.user, action="cdn.urls.delete", object_type="url", object_id=item.get("url", ""))
+        except PlcloudError as error:
+            message = explain(error).message
+            failed.append((item.get("url", str(item["id"])), message))
+            record(
+                actor=request.user,
+                action="cdn.urls.delete",
+                object_type="url",
+                object_id=item.get("url", ""),
+                ok=False,
+                error=message,
+            )
+    forget(request.user)
+    return deleted, failed

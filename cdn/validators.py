@@ -91,3 +91,28 @@ def icp_record(value: str) -> str:
     if value and not ICP_RECORD.match(value):
         raise ValidationError(_("Enter the ICP record number as issued, like 京ICP备12345678号-1."))
     return value
+
+
+MAX_URL_LENGTH = 2048
+
+
+def url_lines(text: str) -> tuple[list[str], list[str]]:
+    """The valid http(s) URLs of a pasted list (first occurrence of each), and a message per bad line."""
+    from urllib.parse import urlsplit
+
+    valid, errors, seen = [], [], set()
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line in seen:
+            continue
+        parts = urlsplit(line)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or " " in line:
+            errors.append(
+                _("Line %(n)s: %(value)s is not an http:// or https:// URL.") % {"n": number, "value": line[:200]}
+            )
+        elif len(line) > MAX_URL_LENGTH:
+            errors.append(_("Line %(n)s: longer than %(max)s characters.") % {"n": number, "max": MAX_URL_LENGTH})
+        else:
+            seen.add(line)
+            valid.append(line)
+    return valid, errors

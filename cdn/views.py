@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +10,16 @@ from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.models import AuditEntry
 from cdn import selectors, services, traffic
-from cdn.forms import AREAS, BatchForm, BudgetAlertForm, DeleteDomainForm, DomainForm, OriginAndAreasForm, RechargeForm
+from cdn.forms import (
+    AREAS,
+    BatchForm,
+    BudgetAlertForm,
+    CommonUrlsForm,
+    DeleteDomainForm,
+    DomainForm,
+    OriginAndAreasForm,
+    RechargeForm,
+)
 from cdn.models import BudgetAlert
 from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
 from connections.services import explain, read
@@ -243,3 +253,42 @@ def account_traffic(request):
         "domain_count": len(series or []),
     }
     return render(request, "cdn/traffic.html", context)
+
+
+@role_required(Role.VIEWER)
+def common_urls(request):
+    form = CommonUrlsForm(request.POST or None)
+    if request.method == "POST":
+        if not has_role(request.user, Role.OPERATOR):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                added = services.add_common_urls(request, urls=form.cleaned_data["urls"])
+            except PlcloudError as error:
+                form.add_error(None, explain(error).message)
+            else:
+                messages.success(request, _("%(n)s URLs saved.") % {"n": added})
+                return redirect("cdn:urls")
+    items, problem = read(request, lambda client: selectors.common_urls(request))
+    q = request.GET.get("q", "").strip()
+    matching = [item for item in items or [] if q.lower() in (item.get("url") or "").lower()]
+    page = Paginator(matching, 100).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "q": q, "problem": problem, "total": len(items or [])}
+    return render(request, "cdn/common_urls.html", context)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def common_urls_delete(request):
+    items, problem = read(request, lambda client: selectors.common_urls(request))
+    wanted = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+    targets = [item for item in items or [] if item.get("id") in wanted]
+    if problem or not targets:
+        messages.error(request, problem.message if problem else _("Select at least one URL."))
+        return redirect("cdn:urls")
+    deleted, failed = services.delete_common_urls(request, items=targets)
+    if deleted:
+        messages.success(request, _("%(n)s URLs deleted.") % {"n": deleted})
+    for url, reason in failed:
+        messages.error(request, _("Failed for %(name)s: %(reason)s") % {"name": url, "reason": reason})
+    return redirect("cdn:urls")
