@@ -1,0 +1,69 @@
+"""CDN pages in a real browser: live status, batch actions, recharge, and what a viewer sees."""
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from plcloud import Client
+from tests.browser.conftest import sign_in
+from tests.panel_fixtures import PASSWORD
+
+
+@pytest.fixture
+def demo(sandbox):
+    return Client(username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url)
+
+
+def test_it_shows_a_new_domain_go_online_without_a_reload(page, operator, connect_demo):
+    connect_demo(operator)
+    sign_in(page, "otto", PASSWORD)
+    name = f"live-{uuid.uuid4().hex[:8]}.panel-test.com"
+    page.goto("/cdn/new/")
+    page.get_by_label("Domain name").fill(name)
+    page.get_by_label("Origin IPs").fill("114.114.114.114")
+    page.get_by_label("Hong Kong (hk)").check()
+    page.get_by_role("button", name="Create domain").click()
+    page.goto("/cdn/")
+    row = page.locator("tr", has_text=name)
+    expect(row.get_by_text("configuring")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    expect(row.get_by_text("online")).to_be_visible(timeout=20_000)
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_it_disables_two_domains_in_one_batch(page, operator, connect_demo, demo):
+    connect_demo(operator)
+    tag = uuid.uuid4().hex[:8]
+    made = [demo.cdn.create(f"{x}-{tag}.panel-test.com", ["114.114.114.114"], ["ov"]) for x in ("a", "b")]
+    sign_in(page, "otto", PASSWORD)
+    page.goto(f"/cdn/?q={tag}")
+    for domain in made:
+        page.get_by_label(f"Select {domain['domainName']}").check()
+    page.get_by_label("With the selected domains").select_option("disable")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text(f"Done for a-{tag}.panel-test.com, b-{tag}.panel-test.com.")).to_be_visible()
+    assert [demo.cdn.get(d["domainId"])["enabled"] for d in made] == [False, False]
+
+
+def test_it_recharges_and_shows_the_new_balance(page, operator, connect_demo, demo):
+    connect_demo(operator)
+    before = demo.cdn.balance()["balance"]
+    sign_in(page, "otto", PASSWORD)
+    page.goto("/cdn/balance/")
+    page.get_by_label("Traffic to add (GB)").fill("12")
+    page.get_by_label("I confirm this recharge").check()
+    page.get_by_role("button", name="Recharge").click()
+    expect(page.get_by_text(f"the balance is now {before + 12} GB")).to_be_visible()
+
+
+def test_it_shows_a_viewer_no_change_controls(page, viewer, connect_demo):
+    connect_demo(viewer)
+    sign_in(page, "vera", PASSWORD)
+    page.goto("/cdn/")
+    expect(page.get_by_role("cell", name="www.demo-shop.com", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Add domain")).to_have_count(0)
+    expect(page.get_by_role("button", name="Apply")).to_have_count(0)
+    page.get_by_role("link", name="www.demo-shop.com", exact=True).click()
+    expect(page.get_by_role("button", name="Disable")).to_have_count(0)
+    expect(page.get_by_role("button", name="Delete domain")).to_have_count(0)
