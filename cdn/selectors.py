@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
+from cdn.validators import domain_to_unicode
 from connections.services import client_for_request
 
 
@@ -15,6 +16,11 @@ def _version_key(user_id: int) -> str:
 def _key(request, name: str) -> str:
     version = cache.get_or_set(_version_key(request.user.pk), 1, None)
     return f"cdn:{request.user.pk}:{version}:{name}"
+
+
+def fragment_key(request, name: str) -> str:
+    """A key for something rendered from the member's cached reads; cleared with them."""
+    return _key(request, "fragment:" + name)
 
 
 def forget(user) -> None:
@@ -43,6 +49,11 @@ def balance(request) -> dict:
     return client_for_request(request).cdn.balance()
 
 
+def _unicode_name(row: dict) -> str:
+    name = row.get("domainName") or ""
+    return domain_to_unicode(name).lower() if "xn--" in name else name.lower()
+
+
 def filter_domains(
     rows: list[dict], *, status: str = "", area: str = "", q: str = "", sort: str = "name"
 ) -> list[dict]:
@@ -52,7 +63,7 @@ def filter_domains(
         for row in rows
         if (not status or row.get("status") == status)
         and (not area or area in (row.get("areas") or []))
-        and (not q or q in (row.get("domainName") or "").lower() or q in (row.get("display_name") or "").lower())
+        and (not q or q in (row.get("domainName") or "").lower() or q in _unicode_name(row))
     ]
     keys = {
         "name": lambda r: r.get("domainName") or "",

@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +30,9 @@ from connections.services import explain, read
 from plcloud import NotFound, PlcloudError
 
 
+DOMAINS_PER_PAGE = 100
+
+
 def _get_domain_or_404(request, domain_id: int) -> dict:
     """The member's domain, fresh from Plcloud; another tenant's answers 404 upstream and here."""
     try:
@@ -36,18 +43,42 @@ def _get_domain_or_404(request, domain_id: int) -> dict:
 
 @role_required(Role.VIEWER)
 def domain_list(request):
-    rows, problem = read(request, lambda client: selectors.domains(request))
     filters = {key: request.GET.get(key, "") for key in ("status", "area", "q")}
     sort = request.GET.get("sort", "name")
-    domains = selectors.filter_domains([decorate(d) for d in rows or []], sort=sort, **filters)
+    can_change = has_role(request.user, Role.OPERATOR)
+    # The rendered table is cached with the list it shows (same key version, same lifetime), so a
+    # member's own change clears both and an unchanged page costs no rendering at all.
+    key = selectors.fragment_key(request, f"list:{get_language()}:{can_change}:{request.GET.urlencode()}")
+    table = cache.get(key)
+    problem = None
+    if table is None:
+        rows, problem = read(request, lambda client: selectors.domains(request))
+        matching = selectors.filter_domains(rows or [], sort=sort, **filters)
+        # Rows are decorated only when shown: 1,000 domains stay quick to list.
+        page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        table = render_to_string(
+            "cdn/_domain_table.html",
+            {
+                "domains": [decorate(d) for d in page.object_list],
+                "page": page,
+                "query": query.urlencode(),
+                "matching": len(matching),
+                "total": len(rows or []),
+                "can_change": can_change,
+            },
+            request=request,
+        )
+        if problem is None:
+            cache.set(key, table, settings.CDN_CACHE_SECONDS)
     context = {
-        "domains": domains,
+        "table": table,
         "problem": problem,
         "filters": filters,
         "sort": sort,
         "statuses": STATUSES,
         "areas": AREAS,
-        "total": len(rows or []),
     }
     return render(request, "cdn/domain_list.html", context)
 
