@@ -76,13 +76,13 @@ def main() -> None:
         import django
 
         django.setup()
+        from django.contrib.auth import get_user_model
         from django.core.cache import cache
         from django.core.management import call_command
         from django.test import Client as Browser
 
         from accounts.models import Membership, Role
         from connections.services import connect
-        from django.contrib.auth import get_user_model
         from plcloud import Client
 
         call_command("migrate", verbosity=0)

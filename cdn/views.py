@@ -29,7 +29,6 @@ from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
 from connections.services import explain, read
 from plcloud import NotFound, PlcloudError
 
-
 DOMAINS_PER_PAGE = 100
 
 
