@@ -1,5 +1,6 @@
 """Settings, read only from the environment (see .env.example for every variable)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -91,7 +92,7 @@ TEMPLATES = [
 DATABASES = {"default": env.database("DATABASE_URL", "sqlite:///var/panel.sqlite3", BASE_DIR)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a worker process started by a test sees the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-panel.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-panel-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
