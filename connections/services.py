@@ -32,6 +32,8 @@ class ReconnectNeeded(PlcloudError):
 class Problem:
     message: str
     reconnect: bool = False
+    # The object is not there for this member (another tenant's, or deleted): pages answer 404.
+    missing: bool = False
 
 
 def _client_kwargs() -> dict:
@@ -197,7 +199,7 @@ def explain(error: Exception) -> Problem:
     if isinstance(error, AuthError):
         return Problem(_("Plcloud did not accept your credentials or session. Connect again."), reconnect=True)
     if isinstance(error, NotFound):
-        return Problem(_("Plcloud has no such object; it may have been deleted."))
+        return Problem(_("Plcloud has no such object; it may have been deleted."), missing=True)
     if isinstance(error, ValidationError):
         return Problem(_("Plcloud refused the request: %(reason)s") % {"reason": error.message})
     if isinstance(error, Unavailable):

@@ -42,7 +42,8 @@ def _detail(request, ticket_id, reply_form):
         "reply_form": reply_form,
         "problem": problem,
     }
-    return render(request, "tickets/ticket_detail.html", context)
+    status = 404 if problem and problem.missing else 200
+    return render(request, "tickets/ticket_detail.html", context, status=status)
 
 
 @role_required(Role.OPERATOR)

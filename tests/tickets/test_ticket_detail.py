@@ -44,11 +44,22 @@ def test_it_shows_markup_from_upstream_as_text(client, connected, new_ticket, up
     assert "javascript:" not in page
 
 
-def test_it_explains_an_unknown_ticket_without_an_error_page(client, connected):
+def test_it_answers_404_with_an_explanation_for_an_unknown_ticket(client, connected):
     client.force_login(connected["viewer"])
     response = client.get("/tickets/tk-00000000/")
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert "Plcloud has no such object" in response.content.decode()
+
+
+def test_it_answers_404_for_another_tenants_ticket(client, connected, sandbox):
+    from plcloud import Client
+
+    team2 = Client(username="team2", password="team2-password", tenant_name="team2", auth_url=sandbox.auth_url)
+    theirs = team2.ticket.create("Private", "Only team2 may read this.")
+    client.force_login(connected["viewer"])
+    response = client.get(f"/tickets/{theirs['id']}/")
+    assert response.status_code == 404
+    assert "Only team2 may read this." not in response.content.decode()
 
 
 def test_it_only_takes_ticket_shaped_ids(client, connected):
