@@ -118,8 +118,8 @@ def main() -> None:
             import pstats
 
             profiler = cProfile.Profile()
-            profiler.runcall(page)
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            profiler.runcall(uncached_page)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
     finally:
         sandbox.stop()
 

@@ -11,7 +11,8 @@ STATUSES = ["configuring", "online", "offline"]
 
 
 def display(name: str) -> str:
-    return domain_to_unicode(name)
+    # Only an xn-- label can change, and decoding every name showed up in the list page's profile.
+    return domain_to_unicode(name) if "xn--" in name else name
 
 
 def decorate(domain: dict) -> dict:

@@ -29,7 +29,7 @@ from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
 from connections.services import explain, read
 from plcloud import NotFound, PlcloudError
 
-DOMAINS_PER_PAGE = 100
+DOMAINS_PER_PAGE = 25
 
 
 def _get_domain_or_404(request, domain_id: int) -> dict:
