@@ -13,7 +13,9 @@ RUN pip install -r requirements.txt
 COPY . .
 RUN useradd --create-home --uid 10001 panel \
     && mkdir -p /app/var/sandbox /app/var/media \
-    && SECRET_KEY=build-only-key-not-used-at-run-time-000000 python manage.py collectstatic --noinput -v 0 \
+    && SECRET_KEY=build-only-key-not-used-at-run-time-000000 \
+       PANEL_ENCRYPTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+       python manage.py collectstatic --noinput -v 0 \
     && chown -R panel:panel /app/var
 USER panel
 
