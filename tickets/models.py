@@ -61,3 +61,71 @@ class TicketEvent(models.Model):
     @property
     def new_label(self) -> str:
         return status_label(self.new) if self.field == "status" else self.new
+
+
+class Notification(models.Model):
+    """Support replied to a member's ticket since the panel last looked (made by the reply checker)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_notifications")
+    ticket_id = models.CharField(_("ticket"), max_length=64)
+    summary = models.CharField(_("summary"), max_length=255)
+    # The ticket's reply count when the reply was noticed: one notification per member, ticket and count.
+    reply_count = models.PositiveIntegerField(_("replies"))
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("noticed at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket_id", "reply_count"], name="notification_once_per_reply")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        verbose_name = _("ticket notification")
+        verbose_name_plural = _("ticket notifications")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.ticket_id} ({self.reply_count})"
+
+
+class TicketWatch(models.Model):
+    """The reply count the checker last saw on a member's open or answered ticket."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket_id = models.CharField(_("ticket"), max_length=64)
+    reply_count = models.PositiveIntegerField(_("replies seen"), default=0)
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "ticket_id"], name="ticket_watch_once_per_member")]
+        verbose_name = _("watched ticket")
+        verbose_name_plural = _("watched tickets")
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.ticket_id} ({self.reply_count})"
+
+
+class CheckOutcome(models.TextChoices):
+    OK = "ok", _("Checked")
+    WAITING = "waiting", _("Waiting for the member to connect again")
+    FAILED = "failed", _("Failed")
+
+
+class TicketCheck(models.Model):
+    """The reply checker's last visit to a member: when, and what it found (never a secret)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_check")
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    # The last check that read the member's tickets; none yet means the next one only sets the baseline.
+    ok_at = models.DateTimeField(_("last successful check"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=CheckOutcome.choices)
+    tickets = models.PositiveIntegerField(_("open tickets"), default=0)
+    new_replies = models.PositiveIntegerField(_("new replies"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("ticket check")
+        verbose_name_plural = _("ticket checks")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.outcome} at {self.checked_at:%Y-%m-%d %H:%M}"

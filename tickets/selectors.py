@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from tickets.models import TicketEvent, TicketSeen, status_label
+from tickets.models import Notification, Status, TicketEvent, TicketSeen, status_label
 
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -51,10 +51,34 @@ def browse(user, tickets: list[dict], *, status: str = "", query: str = "") -> l
 
 def mark_seen(user, ticket: dict, replies: list[dict] | None = None) -> None:
     count = max(ticket.get("reply_count") or 0, len(replies or []))
+    now = timezone.now()
     TicketSeen.objects.update_or_create(
-        user=user, ticket_id=ticket["id"], defaults={"reply_count": count, "seen_at": timezone.now()}
+        user=user, ticket_id=ticket["id"], defaults={"reply_count": count, "seen_at": now}
     )
+    # Opening the ticket reads what support wrote: its reply notifications are read too.
+    Notification.objects.filter(user=user, ticket_id=ticket["id"], read_at__isnull=True).update(read_at=now)
 
 
 def history(ticket_id: str):
     return TicketEvent.objects.filter(ticket_id=ticket_id).select_related("who")
+
+
+def unread_notifications(user):
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
+def mark_all_read(user) -> int:
+    return unread_notifications(user).update(read_at=timezone.now())
+
+
+def mentioning(tickets: list[dict], *names: str) -> list[dict]:
+    """The open or answered tickets whose summary mentions one of ``names`` (a domain's ASCII and
+    display names), newest activity first."""
+    needles = {name.casefold().rstrip(".") for name in names if name and name.strip(".")}
+    found = [
+        ticket
+        for ticket in map(dressed, tickets)
+        if ticket.get("status") in (Status.OPEN, Status.ANSWERED)
+        and any(needle in str(ticket.get("summary", "")).casefold() for needle in needles)
+    ]
+    return sorted(found, key=lambda ticket: ticket["activity"] or _LONG_AGO, reverse=True)

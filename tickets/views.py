@@ -62,6 +62,22 @@ def ticket_reply(request, ticket_id):
     return _detail(request, ticket_id, form)
 
 
+@role_required(Role.VIEWER)
+def notifications(request):
+    """The member's unread "support replied" notices, from the database only."""
+    unread = selectors.unread_notifications(request.user)[:200]
+    return render(request, "tickets/notifications.html", {"notifications": unread})
+
+
+@role_required(Role.VIEWER)
+@require_POST
+def notifications_read(request):
+    count = selectors.mark_all_read(request.user)
+    if count:
+        messages.success(request, _("All notifications marked read."))
+    return redirect("tickets:notifications")
+
+
 @role_required(Role.OPERATOR)
 def ticket_new(request):
     """Open a ticket; ``?summary=&description=`` prefill it from another page."""
