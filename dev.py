@@ -96,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
 
     commands = {
         "sandbox": ["manage.py", "plcloud_sandbox", "--addrport", f"127.0.0.1:{args.sandbox_port}"],
-        "worker": ["-m", "celery", "-A", "plcloud_panel", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        # -B: the worker also runs beat (the periodic ticket-reply check); one worker only, as here.
+        "worker": ["-m", "celery", "-A", "plcloud_panel", "worker", "--loglevel", "INFO", "--concurrency", "2",
+                   "-B", "--schedule", env.get("PANEL_VAR_DIR", str(ROOT / "var")) + "/celerybeat-schedule"],
         "web": ["manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
     }
     processes: list[subprocess.Popen] = []

@@ -27,7 +27,9 @@ from cdn.forms import (
 from cdn.models import BudgetAlert
 from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
 from connections.services import explain, read
+from jobs.models import Job
 from plcloud import NotFound, PlcloudError
+from tickets import selectors as ticket_selectors
 
 DOMAINS_PER_PAGE = 25
 
@@ -151,7 +153,13 @@ def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, s
         ),
         "delete_form": delete_form or DeleteDomainForm(domain_name=domain["domainName"], prefix="delete"),
         "audit": AuditEntry.objects.filter(object_type="domain", object_id=domain["domainName"])[:20],
+        "jobs": Job.objects.filter(owner=request.user, domain_id=domain["domainId"])[:10],
     }
+    # The member's open tickets naming this domain; an outage shows its message, not an empty list.
+    tickets, context["tickets_problem"] = read(request, lambda client: client.ticket.list())
+    context["domain_tickets"] = ticket_selectors.mentioning(
+        tickets or [], domain["domainName"], domain.get("display_name", "")
+    )
     return render(request, "cdn/domain_detail.html", context, status=status)
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "audit",
     "ops",
     "cdn",
+    "jobs",
     "tickets",
     "plcloud_sandbox",
 ]
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "connections.context_processors.plcloud_connection",
                 "accounts.context_processors.role",
+                "tickets.context_processors.ticket_notifications",
             ],
         },
     },
@@ -132,6 +134,8 @@ SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 CACHES = {"default": env.cache("CACHE_URL", "locmemcache://")}
 # A member's CDN reads (the domain list) are cached this long, and cleared by their own changes.
 CDN_CACHE_SECONDS = env.integer("CDN_CACHE_SECONDS", 15, minimum=0)
+# A prefetch or flush job that has not ended this long after it was submitted is failed.
+PREFETCH_DEADLINE_MINUTES = env.integer("PREFETCH_DEADLINE_MINUTES", 30, minimum=1)
 # A domain still configuring after this long is flagged as stuck.
 CDN_STUCK_MINUTES = env.integer("CDN_STUCK_MINUTES", 30, minimum=1)
 
@@ -158,6 +162,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_IGNORE_RESULT = True
+# Beat: how often members' tickets are checked for new support replies, and how many members a
+# run reads (one Plcloud call each; those checked longest ago first).
+TICKET_CHECK_SECONDS = env.integer("TICKET_CHECK_SECONDS", 60, minimum=10)
+TICKET_CHECK_MAX_MEMBERS = env.integer("TICKET_CHECK_MAX_MEMBERS", 200, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "tickets.check_ticket_replies": {
+        "task": "tickets.tasks.check_ticket_replies",
+        "schedule": float(TICKET_CHECK_SECONDS),
+        # A run not started before the next one is due is dropped, so runs never pile up.
+        "options": {"expires": float(TICKET_CHECK_SECONDS)},
+    },
+}
+
+# Mail (optional): without EMAIL_HOST nothing is sent. Used for "support replied" notices.
+EMAIL_HOST = env.raw("EMAIL_HOST", "") or ""
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.raw("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env.raw("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.raw("DEFAULT_FROM_EMAIL", "plcloud-panel@localhost")
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOGGING = {

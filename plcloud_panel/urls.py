@@ -14,6 +14,7 @@ urlpatterns = [
     path("team/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("cdn/", include("cdn.urls")),
+    path("jobs/", include("jobs.urls")),
     path("tickets/", include("tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

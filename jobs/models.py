@@ -1,0 +1,81 @@
+"""The job ledger: every cache flush and prefetch a member submits, kept without expiry."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    FLUSH = "flush", _("Cache flush")
+    PREFETCH = "prefetch", _("Prefetch")
+
+
+class State(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    WAITING = "waiting", _("Waiting for a connection")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTIAL = "partial", _("Partly failed")
+    FAILED = "failed", _("Failed")
+
+
+ENDED = (State.SUCCEEDED, State.PARTIAL, State.FAILED)
+
+
+class Job(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    domain_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    domain_name = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)
+    # Plcloud's ids for the calls sent: flush ids, or prefetch request ids (stored before polling).
+    upstream_ids = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    # One worker at a time: a task works on the job only while it holds this lease.
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def ended(self) -> bool:
+        return self.state in ENDED
+
+
+class ItemKind(models.TextChoices):
+    URL = "url", _("URL")
+    DIR = "dir", _("Directory")
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class JobItem(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
+    url = models.TextField()
+    kind = models.CharField(max_length=8, choices=ItemKind.choices, default=ItemKind.URL)
+    state = models.CharField(max_length=16, choices=ItemState.choices, default=ItemState.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.url

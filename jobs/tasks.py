@@ -1,0 +1,175 @@
+"""Workers run the jobs: send a flush's calls, submit a prefetch and follow it to its end.
+
+Tasks take only a job id. Each step first claims the job's lease (one worker at a time), then
+works on the rows and says when it wants to run again: Celery's retry with a countdown.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from connections.services import ReconnectNeeded, client_for, explain
+from jobs.models import ENDED, ItemState, Job, JobItem, Kind, State
+from plcloud import AuthError, Forbidden, PlcloudError, Unavailable
+
+# Seconds: a step's own lease, the first poll and the cap of the backoff, the wait for a reconnect.
+WORK_LEASE = 300
+FIRST_POLL = 1.0
+MAX_POLL = 30.0
+WAIT_FOR_RECONNECT = 60.0
+LEASE_MARGIN = 60
+
+
+def backoff(attempt: int) -> float:
+    """Capped exponential backoff with jitter, so many jobs do not poll in step."""
+    return min(MAX_POLL, FIRST_POLL * 1.5 ** min(attempt, 20)) * random.uniform(0.8, 1.2)
+
+
+def _claim(job_id: int, owner: str) -> Job | None:
+    """Take the job for this step, unless another worker holds it or it has ended."""
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)
+    taken = (
+        Job.objects.filter(free, pk=job_id)
+        .exclude(state__in=ENDED)
+        .update(lease_owner=owner, lease_until=now + timedelta(seconds=WORK_LEASE))
+    )
+    return Job.objects.select_related("owner").get(pk=job_id) if taken else None
+
+
+def _again(job: Job, countdown: float) -> float:
+    """Keep the lease until the next step is due, and say when that is."""
+    if job.deadline:  # never sleep past the deadline: the next step ends the job
+        countdown = max(0.2, min(countdown, (job.deadline - timezone.now()).total_seconds() + 1))
+    job.lease_until = timezone.now() + timedelta(seconds=countdown + LEASE_MARGIN)
+    job.attempts += 1
+    job.save(update_fields=["state", "error", "progress", "lease_until", "attempts", "upstream_ids", "started_at"])
+    return countdown
+
+
+def _finish(job: Job, error: str = "") -> None:
+    """End the job from its items: any item not ended yet fails with ``error``."""
+    if error:
+        job.items.exclude(state__in=(ItemState.SUCCEEDED, ItemState.FAILED)).update(
+            state=ItemState.FAILED, error=error
+        )
+    states = set(job.items.values_list("state", flat=True))
+    if states <= {ItemState.SUCCEEDED}:
+        job.state = State.SUCCEEDED
+    elif states == {ItemState.FAILED}:
+        job.state = State.FAILED
+    else:
+        job.state = State.PARTIAL
+    job.error, job.progress, job.finished_at = error, 100, timezone.now()
+    job.lease_owner, job.lease_until = "", None
+    job.save()
+    if job.state == State.FAILED:
+        record(actor=job.owner, action=f"jobs.{job.kind}", object_type="job", object_id=job.pk, ok=False, error=error)
+
+
+def _start(job: Job) -> None:
+    if job.started_at is None:
+        job.started_at = timezone.now()
+    job.state, job.error = State.RUNNING, ""
+
+
+def _step(job_id: int, owner: str, work) -> float | None:
+    """One step of a job: None when it is over (or not ours), else seconds until the next."""
+    job = _claim(job_id, owner)
+    if job is None:
+        return None
+    if job.deadline and timezone.now() > job.deadline:
+        _finish(job, _("The job did not end before its deadline."))
+        return None
+    try:
+        return work(job, client_for(job.owner))
+    except (ReconnectNeeded, AuthError) as error:
+        if isinstance(error, Forbidden):
+            _finish(job, explain(error).message)
+            return None
+        job.state, job.error = State.WAITING, explain(error).message
+        return _again(job, WAIT_FOR_RECONNECT)
+    except Unavailable as error:
+        job.error = explain(error).message
+        return _again(job, backoff(job.attempts))
+    except PlcloudError as error:
+        _finish(job, explain(error).message)
+        return None
+
+
+def _flush_work(job: Job, client) -> None:
+    from jobs.services import flush_batches
+
+    _start(job)
+    for index, (urls, dirs) in enumerate(flush_batches(list(job.items.all()))):
+        if index < len(job.upstream_ids):
+            continue  # sent by an earlier step
+        answer = client.cdn.cache_flush(job.domain_id, urls=[i.url for i in urls], dirs=[i.url for i in dirs])
+        JobItem.objects.filter(pk__in=[i.pk for i in urls + dirs]).update(state=ItemState.SUCCEEDED, progress=100)
+        job.upstream_ids = [*job.upstream_ids, answer.get("flush_id", "")]
+        job.save(update_fields=["state", "error", "started_at", "upstream_ids"])
+    _finish(job)
+
+
+def _prefetch_work(job: Job, client) -> float | None:
+    from jobs.services import PREFETCH_URLS_PER_CALL
+
+    _start(job)
+    items = list(job.items.all())
+    chunks = [items[i : i + PREFETCH_URLS_PER_CALL] for i in range(0, len(items), PREFETCH_URLS_PER_CALL)]
+    for chunk in chunks[len(job.upstream_ids) :]:
+        answer = client.cdn.prefetch([i.url for i in chunk])
+        # Stored before any poll: a later step never submits the same URLs again.
+        job.upstream_ids = [*job.upstream_ids, answer["request_id"]]
+        job.save(update_fields=["state", "error", "started_at", "upstream_ids"])
+    by_url = {i.url: i for i in items}
+    for request_id in job.upstream_ids:
+        for row in client.cdn.prefetch_query(request_id).get("urls") or []:
+            item = by_url.get(row.get("url"))
+            if item is not None and row.get("status") in ItemState.values:
+                item.state, item.progress = row["status"], int(row.get("progress") or 0)
+                item.error = row.get("error") or ""
+    JobItem.objects.bulk_update(items, ["state", "progress", "error"])
+    if all(i.state in (ItemState.SUCCEEDED, ItemState.FAILED) for i in items):
+        _finish(job)
+        return None
+    job.progress = sum(i.progress for i in items) // max(len(items), 1)
+    return _again(job, backoff(job.attempts))
+
+
+def flush_step(job_id: int, *, owner: str) -> float | None:
+    return _step(job_id, owner, _flush_work)
+
+
+def prefetch_step(job_id: int, *, owner: str) -> float | None:
+    return _step(job_id, owner, _prefetch_work)
+
+
+def _run(task, job_id: int, step) -> None:
+    # Run in-process (apply()), a step is one step: the caller decides when to run the next.
+    owner = f"in-process-{job_id}" if task.request.is_eager else task.request.id
+    countdown = step(job_id, owner=owner)
+    if countdown is not None and not task.request.is_eager:
+        raise task.retry(countdown=countdown)
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=None)
+def run_flush(self, job_id: int) -> None:
+    """Send a flush job's calls (retried while Plcloud is unreachable or the member must reconnect)."""
+    _run(self, job_id, flush_step)
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=None)
+def poll_prefetch(self, job_id: int) -> None:
+    """Submit a prefetch job (once) and follow it to its end, backing off between polls."""
+    _run(self, job_id, prefetch_step)
+
+
+STEPS = {Kind.FLUSH: flush_step, Kind.PREFETCH: prefetch_step}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("flush/new/", views.flush_new, name="flush-new"),
+    path("prefetch/new/", views.prefetch_new, name="prefetch-new"),
+    path("<int:job_id>/", views.job_detail, name="detail"),
+    path("<int:job_id>/progress/", views.job_progress, name="progress"),
+    path("<int:job_id>/retry/", views.job_retry, name="retry"),
+]

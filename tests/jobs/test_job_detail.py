@@ -1,0 +1,50 @@
+"""/jobs/<id>/: the member's own job with its items; anyone else's answers 404."""
+
+from jobs import services
+from jobs.models import ItemKind, Kind
+from tests.jobs.conftest import run_to_end
+
+HOST = "https://www.demo-shop.com"
+
+
+def make_prefetch(user, www, urls):
+    return services.create_job(
+        user=user,
+        kind=Kind.PREFETCH,
+        domain_id=www["domainId"],
+        domain_name=www["domainName"],
+        items=[(u, ItemKind.URL) for u in urls],
+    )
+
+
+def test_it_shows_items_states_failure_reasons_and_upstream_ids(op, operator, www):
+    job = run_to_end(make_prefetch(operator, www, [f"{HOST}/d-ok.js", f"{HOST}/d-404.js"]))
+    page = op.get(f"/jobs/{job.pk}/").content.decode()
+    assert f"{HOST}/d-404.js" in page and "origin answered 404" in page
+    assert job.upstream_ids[0] in page
+    assert "Retry failed items" in page
+    assert 'hx-trigger="every 2s"' not in page  # an ended job is not polled
+
+
+def test_a_running_job_polls_its_progress(op, operator, www):
+    job = make_prefetch(operator, www, [f"{HOST}/p.js"])
+    page = op.get(f"/jobs/{job.pk}/").content.decode()
+    assert f'hx-get="/jobs/{job.pk}/progress/"' in page and 'hx-trigger="every 2s"' in page
+
+
+def test_another_members_job_answers_404(client, operator, viewer, www, connect_demo):
+    job = make_prefetch(operator, www, [f"{HOST}/x.js"])
+    connect_demo(viewer)
+    client.force_login(viewer)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/progress/").status_code == 404
+    assert client.get("/jobs/987654/").status_code == 404
+
+
+def test_a_viewer_reads_their_own_job_without_a_retry_button(client, viewer, www, connect_demo):
+    connect_demo(viewer)
+    client.force_login(viewer)
+    job = run_to_end(make_prefetch(viewer, www, [f"{HOST}/v-404.js"]))
+    page = client.get(f"/jobs/{job.pk}/")
+    assert page.status_code == 200 and "origin answered 404" in page.content.decode()
+    assert "Retry failed items" not in page.content.decode()
