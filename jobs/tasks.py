@@ -57,9 +57,7 @@ def _again(job: Job, countdown: float) -> float:
 def _finish(job: Job, error: str = "") -> None:
     """End the job from its items: any item not ended yet fails with ``error``."""
     if error:
-        job.items.exclude(state__in=(ItemState.SUCCEEDED, ItemState.FAILED)).update(
-            state=ItemState.FAILED, error=error
-        )
+        job.items.exclude(state__in=(ItemState.SUCCEEDED, ItemState.FAILED)).update(state=ItemState.FAILED, error=error)
     states = set(job.items.values_list("state", flat=True))
     if states <= {ItemState.SUCCEEDED}:
         job.state = State.SUCCEEDED

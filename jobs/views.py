@@ -9,9 +9,10 @@ from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors
 from connections.services import read
-from jobs import services
+from jobs import presenters, services
 from jobs.forms import FlushForm, JobFilterForm, PrefetchForm
 from jobs.models import Job
+from tickets.selectors import mentioning
 
 
 def _get_job_for_user(request, job_id: int) -> Job:
@@ -40,7 +41,15 @@ def job_list(request):
 @role_required(Role.VIEWER)
 def job_detail(request, job_id: int):
     job = _get_job_for_user(request, job_id)
-    context = {"job": job, "items": job.items.all(), "retries": job.retries.all()}
+    tickets, problem = read(request, lambda client: mentioning(client.ticket.list(), presenters.ticket_label(job)))
+    context = {
+        "job": job,
+        "items": job.items.all(),
+        "retries": job.retries.all(),
+        "tickets": tickets or [],
+        "tickets_problem": problem,
+        "ticket_query": presenters.ticket_prefill(job),
+    }
     return render(request, "jobs/job_detail.html", context)
 
 

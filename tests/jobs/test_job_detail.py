@@ -48,3 +48,21 @@ def test_a_viewer_reads_their_own_job_without_a_retry_button(client, viewer, www
     page = client.get(f"/jobs/{job.pk}/")
     assert page.status_code == 200 and "origin answered 404" in page.content.decode()
     assert "Retry failed items" not in page.content.decode()
+
+
+def test_it_opens_a_ticket_about_a_failed_job_and_then_lists_it(op, operator, www):
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    job = run_to_end(make_prefetch(operator, www, [f"{HOST}/t-404.js"]))
+    page = op.get(f"/jobs/{job.pk}/").content.decode()
+    href = unescape(page.split('href="/tickets/new/?', 1)[1].split('"', 1)[0])
+    prefill = {key: values[0] for key, values in parse_qs(href).items()}
+    assert f"job #{job.pk}" in prefill["summary"]
+    assert f"{HOST}/t-404.js: origin answered 404" in prefill["description"]
+    assert job.upstream_ids[0] in prefill["description"]
+    new = op.get("/tickets/new/?" + href).content.decode()
+    assert f"job #{job.pk}" in new
+    created = op.post("/tickets/new/", prefill)
+    assert urlsplit(created["Location"]).path.startswith("/tickets/tk-")
+    assert prefill["summary"] in op.get(f"/jobs/{job.pk}/").content.decode()
