@@ -57,14 +57,11 @@ def domain_list(request):
         matching = selectors.filter_domains(rows or [], sort=sort, **filters)
         # Rows are decorated only when shown: 1,000 domains stay quick to list.
         page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         table = render_to_string(
             "cdn/_domain_table.html",
             {
                 "domains": [decorate(d) for d in page.object_list],
                 "page": page,
-                "query": query.urlencode(),
                 "matching": len(matching),
                 "total": len(rows or []),
                 "can_change": can_change,

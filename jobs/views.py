@@ -33,9 +33,7 @@ def job_list(request):
         if form.cleaned_data["domain"] is not None:
             jobs = jobs.filter(domain_id=form.cleaned_data["domain"])
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "jobs/job_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "jobs/job_list.html", {"form": form, "page": page})
 
 
 @role_required(Role.VIEWER)

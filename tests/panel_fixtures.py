@@ -65,3 +65,20 @@ def connect_demo(panel_settings, sandbox):
         )
 
     return connect
+
+
+@pytest.fixture
+def op(client, operator, connect_demo):
+    """An operator, connected to the sandbox as demo and signed in to the panel."""
+    connect_demo(operator)
+    client.force_login(operator)
+    return client
+
+
+@pytest.fixture
+def demo(sandbox):
+    """The same Plcloud account, straight through the client: to see what really happened upstream."""
+    from plcloud import Client
+
+    with Client(username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url) as c:
+        yield c

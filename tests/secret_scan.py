@@ -66,9 +66,11 @@ def secret_scan(django_db_setup, django_db_blocker):
     root.setLevel(old_level)
     with django_db_blocker.unblock():
         database = _database_text()
-    haystacks = {"logs": "\n".join(logs.lines), "pages": b"\n".join(pages).decode(errors="replace"),
-                 "database": database}
+    haystacks = {
+        "logs": "\n".join(logs.lines),
+        "pages": b"\n".join(pages).decode(errors="replace"),
+        "database": database,
+    }
     found = [(name, secret[:4] + "…") for secret in secrets for name, text in haystacks.items() if secret in text]
-    print(f"\nsecret scan: {len(secrets)} secrets, {len(pages)} pages, {len(logs.lines)} log lines: "
-          f"{len(found)} found")
+    print(f"\nsecret scan: {len(secrets)} secrets, {len(pages)} pages, {len(logs.lines)} log lines: {len(found)} found")
     assert not found, f"secrets leaked into {found}"

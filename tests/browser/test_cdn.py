@@ -2,17 +2,10 @@
 
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 
-from plcloud import Client
 from tests.browser.conftest import sign_in
 from tests.panel_fixtures import PASSWORD
-
-
-@pytest.fixture
-def demo(sandbox):
-    return Client(username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url)
 
 
 def test_it_shows_a_new_domain_go_online_without_a_reload(page, operator, connect_demo):

@@ -85,8 +85,18 @@ def test_it_re_encrypts_every_row_under_the_newest_key(viewer, operator, connect
 def test_it_connects_from_the_command_line(viewer, panel_settings, sandbox, monkeypatch):
     monkeypatch.setenv("PLCLOUD_PASSWORD", "secreetword")
     out = StringIO()
-    call_command("plcloud_connect", "vera", "--plcloud-user", "demo", "--tenant", "demo",
-                 "--region", "ShenZhen-1(SZX-1)", "--keep", stdout=out)
+    call_command(
+        "plcloud_connect",
+        "vera",
+        "--plcloud-user",
+        "demo",
+        "--tenant",
+        "demo",
+        "--region",
+        "ShenZhen-1(SZX-1)",
+        "--keep",
+        stdout=out,
+    )
     connection = PlcloudConnection.objects.get(user=viewer)
     assert connection.region == "ShenZhen-1(SZX-1)" and connection.keep_connected
     assert "secreetword" not in out.getvalue()

@@ -4,25 +4,9 @@ import pytest
 
 from jobs import tasks
 from jobs.models import Job
-from plcloud import Client
 from tests.helpers import wait_for
 
 WWW = "www.demo-shop.com"
-
-
-@pytest.fixture
-def op(client, operator, connect_demo):
-    """An operator, connected to the sandbox as demo and signed in to the panel."""
-    connect_demo(operator)
-    client.force_login(operator)
-    return client
-
-
-@pytest.fixture
-def demo(sandbox):
-    """The same Plcloud account, straight through the client: to see what really happened upstream."""
-    with Client(username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url) as c:
-        yield c
 
 
 @pytest.fixture

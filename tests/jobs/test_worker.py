@@ -1,38 +1,14 @@
 """A real Celery worker process, through Redis, runs a prefetch job to its end."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from kombu import Connection
 
 from jobs import services
 from jobs.models import ItemKind, Job, Kind
 from jobs.tasks import poll_prefetch
-from tests.helpers import PROJECT_ROOT, wait_for
-from tests.workers.test_worker import database_url, redis_or_skip
+from tests.helpers import wait_for
 
 HOST = "https://www.demo-shop.com"
-
-
-@pytest.fixture
-def redis_worker():
-    broker = redis_or_skip()
-    env = {**os.environ, "CELERY_BROKER_URL": broker, "DATABASE_URL": database_url()}
-    env.pop("REDIS_URL", None)
-    command = [sys.executable, "-m", "celery", "-A", "plcloud_panel", "worker", "--pool", "solo", "--loglevel", "INFO"]
-    command += ["--without-mingle", "--without-gossip", "-n", "jobs-test-worker@%h"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    yield broker, process
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    if process.returncode not in (0, -15):
-        print(output.decode(errors="replace"))
 
 
 @pytest.mark.django_db(transaction=True)

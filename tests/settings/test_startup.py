@@ -51,8 +51,14 @@ def test_it_starts_on_the_defaults():
 
 def test_it_stops_without_an_encryption_key_and_says_how_to_make_one(tmp_path):
     clean = {k: v for k, v in os.environ.items() if k != "PANEL_ENCRYPTION_KEYS"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
-                            env={**clean, "PANEL_VAR_DIR": str(tmp_path)}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "PANEL_VAR_DIR": str(tmp_path)},
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "PANEL_ENCRYPTION_KEYS is not set" in result.stderr
     assert "urlsafe_b64encode" in result.stderr

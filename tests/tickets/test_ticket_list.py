@@ -58,8 +58,9 @@ def test_it_marks_support_answers_unread_until_the_ticket_is_opened(client, conn
 
 def test_it_lets_an_admin_see_another_plcloud_users_tickets(client, connected, panel_settings, sandbox):
     alice_member = connected["viewer"]
-    connect(user=alice_member, username="alice", password="alice-password", tenant_name="demo",
-            auth_url=sandbox.auth_url)
+    connect(
+        user=alice_member, username="alice", password="alice-password", tenant_name="demo", auth_url=sandbox.auth_url
+    )
     alice_id = PlcloudConnection.objects.get(user=alice_member).plcloud_user_id
     from connections.services import client_for
 

@@ -1,16 +1,11 @@
 """The beat task, run by a real worker process through Redis, turns a support reply into a notification."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from kombu import Connection
 
 from plcloud_panel.celery import app
 from tests.helpers import wait_for
 from tests.tickets.conftest import unique
-from tests.workers.test_worker import ROOT, database_url, redis_or_skip
 from tickets.models import Notification, TicketSeen
 from tickets.tasks import check_ticket_replies
 
@@ -19,45 +14,6 @@ def test_beat_runs_the_checker_on_the_configured_interval(settings):
     entry = app.conf.beat_schedule["tickets.check_ticket_replies"]
     assert entry["task"] == check_ticket_replies.name == "tickets.tasks.check_ticket_replies"
     assert entry["schedule"] == float(settings.TICKET_CHECK_SECONDS)
-
-
-@pytest.fixture
-def redis_worker():
-    url = redis_or_skip()
-    env = {**os.environ, "CELERY_BROKER_URL": url, "DATABASE_URL": database_url()}
-    env.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "plcloud_panel",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            "ticket-check-worker@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield url, process
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    if process.returncode not in (0, -15):
-        print(output)
 
 
 @pytest.mark.django_db(transaction=True)

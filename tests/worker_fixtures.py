@@ -1,0 +1,94 @@
+"""Real Celery worker processes for tests: on Redis (database 15) or the filesystem transport,
+reading the test database."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from tests.helpers import PROJECT_ROOT
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def redis_or_skip() -> str:
+    """The test Redis, emptied; a skip without one, a failure under CI."""
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {TEST_REDIS_URL}; .ci/run should have started it")
+        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}")
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    return TEST_REDIS_URL
+
+
+@contextmanager
+def worker_process(environment: dict[str, str], name: str) -> Iterator[subprocess.Popen]:
+    """``celery worker`` as its own process on the given broker settings; its output is printed
+    if it stopped badly."""
+    env = {**os.environ, **environment, "DATABASE_URL": database_url()}
+    env.pop("REDIS_URL", None)
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "plcloud_panel",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "--without-mingle",
+        "--without-gossip",
+        "-n",
+        f"{name}@%h",
+    ]
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        if process.returncode not in (0, -15):
+            print(output)
+
+
+@pytest.fixture
+def redis_worker(request) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A worker on the test Redis: (broker URL, process)."""
+    url = redis_or_skip()
+    with worker_process({"CELERY_BROKER_URL": url}, request.node.name[:40]) as process:
+        yield url, process
+
+
+def filesystem_broker(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "control_folder": str(folder / "control"),
+    }
+    for path in options.values():
+        Path(path).mkdir(parents=True, exist_ok=True)
+    return {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(folder)}, options
