@@ -42,3 +42,40 @@ def test_it_opens_a_ticket_replies_gets_an_answer_and_closes_it(page, operator, 
     expect(page.locator("#ticket-status")).to_have_text("Closed")
     expect(page.get_by_label("Your reply")).to_have_count(0)
     expect(page.get_by_text("changed the status from")).to_be_visible()
+
+
+def test_it_shows_the_badge_for_supports_answer_and_keeps_a_failed_reply(
+    page, operator, connect_demo, sandbox, clean_faults, demo
+):
+    from tickets.tasks import check_ticket_replies
+
+    connect_demo(operator)
+    summary = f"Badge check {uuid.uuid4().hex[:8]}"
+    sign_in(page, "otto", PASSWORD)
+    page.goto("/tickets/new/")
+    page.get_by_label("Summary").fill(summary)
+    page.get_by_label("Description").fill("Please confirm the badge works.")
+    page.get_by_role("button", name="Open ticket").click()
+    expect(page.get_by_text("Ticket opened.")).to_be_visible()
+    ticket_url = page.url
+
+    wait_for(lambda: any(t["summary"] == summary and t["reply_count"] for t in demo.ticket.list()), timeout=20)
+    check_ticket_replies()  # what beat runs; the worker-process version is tests/workers/
+    page.goto("/cdn/")
+    badge = page.locator("#ticket-notifications-badge")
+    expect(badge).to_have_text("1")
+    badge.click()
+    page.get_by_role("link", name=summary).click()
+    expect(page.locator("#ticket-notifications-badge")).to_have_count(0)
+
+    sandbox.set_faults(error_rate=1.0, scope="service")
+    typed = "<script>alert('x')</script> still slow"
+    page.get_by_label("Your reply").fill(typed)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Plcloud is not reachable right now").first).to_be_visible()
+    expect(page.get_by_label("Your reply")).to_have_value(typed)
+    sandbox.clear_faults()
+    page.get_by_role("button", name=re.compile("Retry sending|Send reply")).first.click()
+    expect(page.get_by_text("Reply sent.")).to_be_visible()
+    expect(page.get_by_text(typed)).to_be_visible()  # shown as text, never run
+    assert page.url.startswith(ticket_url.split("?")[0])
