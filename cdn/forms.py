@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cdn import validators
+from jobs.exports import CACHE_STATES, STATUS_CLASSES
+from jobs.models import LogType
+
+MAX_LOG_WINDOW_DAYS = 31
 
 AREAS = [("cn", _("Mainland China (cn)")), ("hk", _("Hong Kong (hk)")), ("ov", _("Overseas (ov)"))]
 TYPES = [("web", _("Web")), ("download", _("Download")), ("media", _("Media"))]
@@ -87,3 +93,37 @@ class CommonUrlsForm(forms.Form):
         if not valid:
             raise forms.ValidationError(_("Enter at least one URL."))
         return valid
+
+
+class LogWindowForm(forms.Form):
+    """A window of a domain's request log and the panel's filters (also what an export takes)."""
+
+    log_type = forms.ChoiceField(label=_("Log"), choices=LogType.choices, initial=LogType.CACHE)
+    start_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end_at = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    status_class = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any"))] + [(s, s) for s in STATUS_CLASSES]
+    )
+    cache_state = forms.ChoiceField(
+        label=_("Cache"), required=False, choices=[("", _("Any"))] + [(s, s) for s in CACHE_STATES]
+    )
+    url_contains = forms.CharField(label=_("URL contains"), required=False, max_length=200)
+
+    def clean_url_contains(self):
+        text = self.cleaned_data["url_contains"].strip()
+        if any(ord(c) < 32 for c in text):
+            raise forms.ValidationError(_("Enter text without control characters."))
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_at"), cleaned.get("end_at")
+        if start and end:
+            if start >= end:
+                self.add_error("end_at", _("The end must be after the start."))
+            elif end - start > timedelta(days=MAX_LOG_WINDOW_DAYS):
+                self.add_error("end_at", _("A window is at most %(days)s days long.") % {"days": MAX_LOG_WINDOW_DAYS})
+        return cleaned
+
+    def window(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cdn import views
+from cdn import log_views, views
 
 app_name = "cdn"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("urls/", views.common_urls, name="urls"),
     path("urls/delete/", views.common_urls_delete, name="urls-delete"),
     path("<int:domain_id>/flow/", views.domain_flow, name="flow"),
+    path("<int:domain_id>/logs/", log_views.domain_logs, name="logs"),
+    path("<int:domain_id>/logs/export/", log_views.domain_logs_export, name="logs-export"),
     path("<int:domain_id>/", views.domain_detail, name="detail"),
     path("<int:domain_id>/row/", views.domain_row, name="row"),
     path("<int:domain_id>/toggle/", views.domain_toggle, name="toggle"),

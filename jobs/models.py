@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     FLUSH = "flush", _("Cache flush")
     PREFETCH = "prefetch", _("Prefetch")
+    EXPORT = "export", _("Log export")
 
 
 class State(models.TextChoices):
@@ -17,9 +18,10 @@ class State(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")
     PARTIAL = "partial", _("Partly failed")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
-ENDED = (State.SUCCEEDED, State.PARTIAL, State.FAILED)
+ENDED = (State.SUCCEEDED, State.PARTIAL, State.FAILED, State.CANCELLED)
 
 
 class Job(models.Model):
@@ -79,3 +81,39 @@ class JobItem(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class LogType(models.TextChoices):
+    CACHE = "cache", _("Edge (cache)")
+    ORIGIN = "origin", _("Origin")
+
+
+class Export(models.Model):
+    """A request-log export job's window, filters and file; the row outlives the file."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="export")
+    log_type = models.CharField(max_length=8, choices=LogType.choices, default=LogType.CACHE)
+    start_at = models.DateTimeField()
+    end_at = models.DateTimeField()
+    # The same filters as the log page (empty: all entries).
+    status_class = models.CharField(max_length=3, blank=True)
+    cache_state = models.CharField(max_length=4, blank=True)
+    url_contains = models.CharField(max_length=200, blank=True)
+    # The checkpoint: the file holds exactly ``rows`` lines in ``committed_bytes`` bytes, and the
+    # next page starts at ``marker``. A resumed run cuts the file back to it, so no line repeats.
+    marker = models.TextField(blank=True)
+    rows = models.PositiveBigIntegerField(default=0)
+    scanned = models.PositiveBigIntegerField(default=0)
+    committed_bytes = models.PositiveBigIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    expired = models.BooleanField(default=False)
+    cancel_requested = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"export of job #{self.job_id}"
+
+    @property
+    def downloadable(self) -> bool:
+        return self.job.state == State.SUCCEEDED and bool(self.file_name) and not self.expired

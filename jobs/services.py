@@ -10,12 +10,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import record
-from jobs.models import ItemKind, ItemState, Job, JobItem, Kind
+from jobs import exports
+from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobItem, Kind, State
 
 FLUSH_URLS_PER_CALL = 100
 FLUSH_DIRS_PER_CALL = 20
@@ -158,7 +160,7 @@ def create_job(
 def _enqueue(job: Job) -> None:
     from jobs import tasks
 
-    task = tasks.run_flush if job.kind == Kind.FLUSH else tasks.poll_prefetch
+    task = tasks.TASKS[job.kind]
     transaction.on_commit(lambda: task.delay(job.id))
 
 
@@ -217,3 +219,54 @@ def retry_failed(*, user, job: Job) -> Job:
         record(actor=user, action=f"jobs.{job.kind}.retry", object_type="job", object_id=child.pk, detail=detail)
         _enqueue(child)
     return child
+
+
+def submit_export(*, user, domain: dict, window: dict, parent: Job | None = None) -> Job:
+    """Queue an export of ``window`` (log_type, start_at, end_at and the log page's filters)."""
+    with transaction.atomic():
+        job = Job.objects.create(
+            owner=user,
+            kind=Kind.EXPORT,
+            domain_id=domain["domainId"],
+            domain_name=domain["domainName"],
+            deadline=timezone.now() + timedelta(minutes=settings.EXPORT_DEADLINE_MINUTES),
+            parent=parent,
+        )
+        Export.objects.create(job=job, **window)
+        detail = {"domain": domain["domainName"], **{k: str(v) for k, v in window.items() if v}}
+        record(actor=user, action="jobs.export", object_type="job", object_id=job.pk, detail=detail)
+        _enqueue(job)
+    return job
+
+
+def retry_export(*, user, job: Job) -> Job:
+    """A new export of the same window and filters (the old one ended: failed, cancelled or expired)."""
+    if not job.ended:
+        error = PlanRefused([_("Only an ended export can be run again.")])
+        _refused(user, "jobs.export.retry", job.pk, error)
+        raise error
+    export = job.export
+    window = {
+        field: getattr(export, field)
+        for field in ("log_type", "start_at", "end_at", "status_class", "cache_state", "url_contains")
+    }
+    domain = {"domainId": job.domain_id, "domainName": job.domain_name}
+    return submit_export(user=user, domain=domain, window=window, parent=job)
+
+
+def cancel_export(*, user, job: Job) -> bool:
+    """Stop an export: at once if no worker holds it, else at the worker's next page. True if ended now."""
+    if job.kind != Kind.EXPORT or job.ended:
+        error = PlanRefused([_("Only an export that has not ended can be cancelled.")])
+        _refused(user, "jobs.export.cancel", job.pk, error)
+        raise error
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    with transaction.atomic():
+        Export.objects.filter(job=job).update(cancel_requested=True)
+        ended = Job.objects.filter(free, pk=job.pk).exclude(state__in=ENDED)
+        ended_now = bool(ended.update(state=State.CANCELLED, finished_at=now, progress=100, lease_owner=""))
+        record(actor=user, action="jobs.export.cancel", object_type="job", object_id=job.pk)
+    if ended_now:
+        exports.discard(job.export)
+    return ended_now

@@ -10,14 +10,18 @@ import random
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
 from connections.services import ReconnectNeeded, client_for, explain
-from jobs.models import ENDED, ItemState, Job, JobItem, Kind, State
+from jobs import exports
+from jobs.models import ENDED, Export, ItemState, Job, JobItem, Kind, State
 from plcloud import AuthError, Forbidden, PlcloudError, Unavailable
+from tickets.models import Notification
 
 # Seconds: a step's own lease, the first poll and the cap of the backoff, the wait for a reconnect.
 WORK_LEASE = 300
@@ -25,6 +29,9 @@ FIRST_POLL = 1.0
 MAX_POLL = 30.0
 WAIT_FOR_RECONNECT = 60.0
 LEASE_MARGIN = 60
+# An export writes for this long, then queues its next slice: tasks stay short (a killed worker
+# loses one slice at most) and the lease is renewed after every page.
+EXPORT_SLICE = 60.0
 
 
 def backoff(attempt: int) -> float:
@@ -54,20 +61,28 @@ def _again(job: Job, countdown: float) -> float:
     return countdown
 
 
-def _finish(job: Job, error: str = "") -> None:
-    """End the job from its items: any item not ended yet fails with ``error``."""
+def _end_state(job: Job, error: str) -> str:
+    if job.kind == Kind.EXPORT:
+        return State.FAILED if error else State.SUCCEEDED
     if error:
         job.items.exclude(state__in=(ItemState.SUCCEEDED, ItemState.FAILED)).update(state=ItemState.FAILED, error=error)
     states = set(job.items.values_list("state", flat=True))
     if states <= {ItemState.SUCCEEDED}:
-        job.state = State.SUCCEEDED
-    elif states == {ItemState.FAILED}:
-        job.state = State.FAILED
-    else:
-        job.state = State.PARTIAL
+        return State.SUCCEEDED
+    return State.FAILED if states == {ItemState.FAILED} else State.PARTIAL
+
+
+def _finish(job: Job, error: str = "", state: str | None = None) -> None:
+    """End the job (from its items unless ``state`` is given; any item not ended fails with ``error``)."""
+    job.state = state or _end_state(job, error)
     job.error, job.progress, job.finished_at = error, 100, timezone.now()
     job.lease_owner, job.lease_until = "", None
-    job.save()
+    if job.kind == Kind.EXPORT and job.state != State.SUCCEEDED:
+        exports.discard(job.export)  # no half or cancelled file is kept
+    with transaction.atomic():
+        job.save()
+        # One notice per job, even if a redelivered task gets here again.
+        Notification.objects.get_or_create(job=job, defaults={"user": job.owner, "summary": job.domain_name[:255]})
     if job.state == State.FAILED:
         record(actor=job.owner, action=f"jobs.{job.kind}", object_type="job", object_id=job.pk, ok=False, error=error)
 
@@ -142,12 +157,58 @@ def _prefetch_work(job: Job, client) -> float | None:
     return _again(job, backoff(job.attempts))
 
 
+def _export_work(job: Job, client) -> float | None:
+    export = job.export
+    if export.cancel_requested:
+        _cancel(job, export)
+        return None
+    _start(job)
+    job.save(update_fields=["state", "error", "started_at"])
+
+    def checkpoint(export: Export, progress: int) -> None:
+        with transaction.atomic():
+            held = Job.objects.filter(pk=job.pk, lease_owner=job.lease_owner).exclude(state__in=ENDED)
+            if not held.update(progress=progress, lease_until=timezone.now() + timedelta(seconds=WORK_LEASE)):
+                raise exports.ExportStopped("lease lost")
+            export.save(update_fields=["marker", "rows", "scanned", "committed_bytes"])
+        job.progress = progress
+        if Export.objects.filter(pk=export.pk, cancel_requested=True).exists():
+            raise exports.ExportStopped("cancelled")
+
+    try:
+        done = exports.write(export, client, checkpoint=checkpoint, seconds=EXPORT_SLICE)
+    except exports.ExportStopped:
+        export.refresh_from_db(fields=["cancel_requested"])
+        if export.cancel_requested:
+            _cancel(job, export)
+        return None  # lease lost: the worker that holds it carries on
+    except OSError as error:
+        exports.discard(export)
+        _finish(job, _("The export file could not be written: %(reason)s") % {"reason": error.strerror or error})
+        return None
+    if not done:
+        return _again(job, 0)
+    export.expires_at = timezone.now() + timedelta(hours=settings.EXPORT_EXPIRY_HOURS)
+    export.save(update_fields=["file_name", "size", "expires_at"])
+    _finish(job)
+    return None
+
+
+def _cancel(job: Job, export: Export) -> None:
+    exports.discard(export)
+    _finish(job, state=State.CANCELLED)
+
+
 def flush_step(job_id: int, *, owner: str) -> float | None:
     return _step(job_id, owner, _flush_work)
 
 
 def prefetch_step(job_id: int, *, owner: str) -> float | None:
     return _step(job_id, owner, _prefetch_work)
+
+
+def export_step(job_id: int, *, owner: str) -> float | None:
+    return _step(job_id, owner, _export_work)
 
 
 def _run(task, job_id: int, step) -> None:
@@ -170,4 +231,23 @@ def poll_prefetch(self, job_id: int) -> None:
     _run(self, job_id, prefetch_step)
 
 
-STEPS = {Kind.FLUSH: flush_step, Kind.PREFETCH: prefetch_step}
+@shared_task(bind=True, ignore_result=True, max_retries=None)
+def run_export(self, job_id: int) -> None:
+    """Write an export's file a slice at a time, resuming from its checkpoint after any stop."""
+    _run(self, job_id, export_step)
+
+
+@shared_task(ignore_result=True)
+def expire_exports() -> int:
+    """Delete export files past their expiry; their rows (and the job ledger) stay."""
+    count = 0
+    for export in Export.objects.filter(expired=False, expires_at__lt=timezone.now()).select_related("job"):
+        exports.discard(export)
+        export.expired = True
+        export.save(update_fields=["expired"])
+        count += 1
+    return count
+
+
+STEPS = {Kind.FLUSH: flush_step, Kind.PREFETCH: prefetch_step, Kind.EXPORT: export_step}
+TASKS = {Kind.FLUSH: run_flush, Kind.PREFETCH: poll_prefetch, Kind.EXPORT: run_export}

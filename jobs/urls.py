@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:job_id>/", views.job_detail, name="detail"),
     path("<int:job_id>/progress/", views.job_progress, name="progress"),
     path("<int:job_id>/retry/", views.job_retry, name="retry"),
+    path("<int:job_id>/download/", views.export_download, name="download"),
+    path("<int:job_id>/cancel/", views.export_cancel, name="cancel"),
 ]

@@ -1,17 +1,21 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.roles import role_required
+from accounts.roles import has_role, role_required
+from audit.services import record
 from cdn import selectors
 from connections.services import read
-from jobs import presenters, services
+from jobs import exports, presenters, services
 from jobs.forms import FlushForm, JobFilterForm, PrefetchForm
-from jobs.models import Job
+from jobs.models import Job, Kind
+from tickets.models import Notification
 from tickets.selectors import mentioning
 
 
@@ -39,6 +43,7 @@ def job_list(request):
 @role_required(Role.VIEWER)
 def job_detail(request, job_id: int):
     job = _get_job_for_user(request, job_id)
+    Notification.objects.filter(user=request.user, job=job, read_at__isnull=True).update(read_at=timezone.now())
     tickets, problem = read(request, lambda client: mentioning(client.ticket.list(), presenters.ticket_label(job)))
     context = {
         "job": job,
@@ -59,16 +64,56 @@ def job_progress(request, job_id: int):
     return render(request, "jobs/_job_progress.html", context, status=286 if job.ended else 200)
 
 
-@role_required(Role.OPERATOR)
+@role_required(Role.VIEWER)
+def export_download(request, job_id: int):
+    """The export's file, to its owner only, while it has not expired."""
+    job = _get_job_for_user(request, job_id)
+    export = getattr(job, "export", None) if job.kind == Kind.EXPORT else None
+    if export is None:
+        raise Http404
+    path = exports.served_path(export) if export.downloadable and export.expires_at > timezone.now() else None
+    if path is None:
+        messages.error(request, _("This export has no file to download: it expired, was cancelled or failed."))
+        return redirect("jobs:detail", job.pk)
+    record(actor=request.user, action="jobs.export.download", object_type="job", object_id=job.pk)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=exports.download_name(export))
+    response["Content-Type"] = "application/gzip"
+    return response
+
+
+@role_required(Role.VIEWER)
+@require_POST
+def export_cancel(request, job_id: int):
+    job = _get_job_for_user(request, job_id)
+    try:
+        ended_now = services.cancel_export(user=request.user, job=job)
+    except services.PlanRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Export cancelled.") if ended_now else _("Cancelling: the worker stops at its next page.")
+        )
+    return redirect("jobs:detail", job.pk)
+
+
+@role_required(Role.VIEWER)
 @require_POST
 def job_retry(request, job_id: int):
     job = _get_job_for_user(request, job_id)
+    if job.kind != Kind.EXPORT and not has_role(request.user, Role.OPERATOR):
+        raise PermissionDenied  # exports only read; flushes and prefetches change the CDN
+    retry = services.retry_export if job.kind == Kind.EXPORT else services.retry_failed
     try:
-        child = services.retry_failed(user=request.user, job=job)
+        child = retry(user=request.user, job=job)
     except services.PlanRefused as error:
         messages.error(request, str(error))
         return redirect("jobs:detail", job.pk)
-    messages.success(request, _("Retrying the failed items as job %(id)s.") % {"id": child.pk})
+    text = (
+        _("Exporting again as job %(id)s.")
+        if job.kind == Kind.EXPORT
+        else _("Retrying the failed items as job %(id)s.")
+    )
+    messages.success(request, text % {"id": child.pk})
     return redirect("jobs:detail", child.pk)
 
 

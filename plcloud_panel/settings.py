@@ -120,7 +120,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env.raw("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Request-log exports live here (never served by URL: only their owner downloads them, through a
+# view); on several hosts this folder must be shared by web and workers.
+EXPORT_ROOT = MEDIA_ROOT / "exports"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -136,6 +139,9 @@ CACHES = {"default": env.cache("CACHE_URL", "locmemcache://")}
 CDN_CACHE_SECONDS = env.integer("CDN_CACHE_SECONDS", 15, minimum=0)
 # A prefetch or flush job that has not ended this long after it was submitted is failed.
 PREFETCH_DEADLINE_MINUTES = env.integer("PREFETCH_DEADLINE_MINUTES", 30, minimum=1)
+# A log export not finished this long after it was submitted fails; its file is kept this long.
+EXPORT_DEADLINE_MINUTES = env.integer("EXPORT_DEADLINE_MINUTES", 180, minimum=1)
+EXPORT_EXPIRY_HOURS = env.integer("EXPORT_EXPIRY_HOURS", 72, minimum=1)
 # A domain still configuring after this long is flagged as stuck.
 CDN_STUCK_MINUTES = env.integer("CDN_STUCK_MINUTES", 30, minimum=1)
 
@@ -173,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {
         # A run not started before the next one is due is dropped, so runs never pile up.
         "options": {"expires": float(TICKET_CHECK_SECONDS)},
     },
+    "jobs.expire_exports": {"task": "jobs.tasks.expire_exports", "schedule": 600.0, "options": {"expires": 600.0}},
 }
 
 # Mail (optional): without EMAIL_HOST nothing is sent. Used for "support replied" notices.

@@ -64,13 +64,15 @@ class TicketEvent(models.Model):
 
 
 class Notification(models.Model):
-    """Support replied to a member's ticket since the panel last looked (made by the reply checker)."""
+    """Something the member should look at: support replied to a ticket (made by the reply checker),
+    or one of their jobs ended (made by the worker that ended it)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_notifications")
-    ticket_id = models.CharField(_("ticket"), max_length=64)
+    ticket_id = models.CharField(_("ticket"), max_length=64, blank=True)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     summary = models.CharField(_("summary"), max_length=255)
     # The ticket's reply count when the reply was noticed: one notification per member, ticket and count.
-    reply_count = models.PositiveIntegerField(_("replies"))
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     created_at = models.DateTimeField(_("noticed at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -78,7 +80,13 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "ticket_id", "reply_count"], name="notification_once_per_reply")
+            models.UniqueConstraint(
+                fields=["user", "ticket_id", "reply_count"],
+                condition=models.Q(job__isnull=True),
+                name="notification_once_per_reply",
+            ),
+            # A job ends once: a redelivered task cannot notify twice.
+            models.UniqueConstraint(fields=["job"], name="notification_once_per_job"),
         ]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
         verbose_name = _("ticket notification")

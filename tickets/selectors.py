@@ -64,7 +64,7 @@ def history(ticket_id: str):
 
 
 def unread_notifications(user):
-    return Notification.objects.filter(user=user, read_at__isnull=True)
+    return Notification.objects.filter(user=user, read_at__isnull=True).select_related("job")
 
 
 def mark_all_read(user) -> int:

@@ -148,11 +148,11 @@ def test_the_badge_shows_the_count_and_clears_when_the_ticket_is_opened(client, 
     answered(upstream, operator, second["id"], 1)
     check_ticket_replies()
     page = client.get("/cdn/").content.decode()
-    assert f'{BADGE} title="2 unread support replies">2</a>' in page
+    assert f'{BADGE} title="2 unread notifications">2</a>' in page
     client.get(f"/tickets/{first['id']}/")
     assert notes(operator, first["id"]).get().read_at is not None
     page = client.get("/tickets/").content.decode()
-    assert f'{BADGE} title="1 unread support reply">1</a>' in page
+    assert f'{BADGE} title="1 unread notification">1</a>' in page
     client.get(f"/tickets/{second['id']}/")
     assert BADGE not in client.get("/tickets/").content.decode()
 

@@ -1,0 +1,84 @@
+"""The request-log page of a domain, and queuing an export of what it shows."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.roles import role_required
+from cdn import selectors
+from cdn.forms import LogWindowForm
+from cdn.logs import Cursor, scan
+from cdn.presenters import decorate
+from connections.services import client_for_request, explain, read
+from jobs import services as job_services
+from jobs.exports import matcher
+from plcloud import PlcloudError
+
+
+def _domain(request, domain_id: int):
+    domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
+    if problem is not None and problem.missing:
+        raise Http404
+    return (decorate(domain) if domain else None), problem
+
+
+def _default_window() -> QueryDict:
+    end = timezone.localtime().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    query = QueryDict(mutable=True)
+    query.update({"log_type": "cache", "start_at": (end - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
+    query["end_at"] = end.strftime("%Y-%m-%dT%H:%M")
+    return query
+
+
+@role_required(Role.VIEWER)
+def domain_logs(request, domain_id: int):
+    """A window of the log, 100 matching entries a page; ``after`` is the signed position to go on from."""
+    domain, problem = _domain(request, domain_id)
+    form = LogWindowForm(request.GET if "start_at" in request.GET else _default_window())
+    context = {"domain": domain, "problem": problem, "form": form, "page": None}
+    if domain is None or not form.is_valid():
+        return render(request, "cdn/domain_logs.html", context, status=200 if form.is_valid() else 400)
+    cursor = Cursor.unsign(request.GET["after"]) if request.GET.get("after") else None
+    if request.GET.get("after") and cursor is None:
+        form.add_error(None, _("That page link is damaged or out of date; showing the first page."))
+    window = form.window()
+    keep = matcher(**{k: window[k] for k in ("status_class", "cache_state", "url_contains")})
+
+    def fetch(marker, limit):
+        return client.cdn.request_log_page(
+            domain_id, window["log_type"], window["start_at"], window["end_at"], limit=limit, marker=marker
+        )
+
+    try:
+        client = client_for_request(request)
+        page = scan(fetch, keep, cursor)
+    except PlcloudError as error:
+        context["problem"] = explain(error)
+        return render(request, "cdn/domain_logs.html", context)
+    query = request.GET.copy() if "start_at" in request.GET else _default_window()
+    query.pop("after", None)
+    context.update(page=page, first_query=query.urlencode())
+    if page.next is not None:
+        query["after"] = page.next.sign()
+        context["next_query"] = query.urlencode()
+    return render(request, "cdn/domain_logs.html", context)
+
+
+@role_required(Role.VIEWER)
+@require_POST
+def domain_logs_export(request, domain_id: int):
+    """Queue an export of the window and filters the log page shows; the worker writes the file."""
+    domain, problem = _domain(request, domain_id)
+    form = LogWindowForm(request.POST)
+    if domain is None or not form.is_valid():
+        context = {"domain": domain, "problem": problem, "form": form, "page": None}
+        return render(request, "cdn/domain_logs.html", context, status=400 if domain else 200)
+    job = job_services.submit_export(user=request.user, domain=domain, window=form.window())
+    messages.success(request, _("Export queued as job %(id)s; its file appears on the job page.") % {"id": job.pk})
+    return redirect("jobs:detail", job.pk)

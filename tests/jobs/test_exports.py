@@ -1,0 +1,162 @@
+"""Request-log exports run by the worker's steps in this process, against the real sandbox."""
+
+import csv
+import gzip
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from jobs import exports, services, tasks
+from jobs.models import Export, Job
+from tests.jobs.conftest import run_to_end
+from tickets.models import Notification
+
+
+@pytest.fixture(autouse=True)
+def export_root(settings, tmp_path):
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    return settings.EXPORT_ROOT
+
+
+def window(minutes: int = 10, **filters) -> dict:
+    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    base = {"log_type": "cache", "start_at": end - timedelta(minutes=minutes), "end_at": end}
+    return {"status_class": "", "cache_state": "", "url_contains": "", **base, **filters}
+
+
+def wire_rows(demo, www, w: dict) -> list[list[str]]:
+    """The window as the client reads it straight from the sandbox, as CSV rows."""
+    keep = exports.matcher(status_class=w["status_class"], cache_state=w["cache_state"], url_contains=w["url_contains"])
+    rows = []
+    for page in demo.cdn.iter_request_log(www["domainId"], w["log_type"], w["start_at"], w["end_at"]):
+        rows += [[str(e[c]) for c in exports.COLUMNS] for e in page if keep is None or keep(e)]
+    return rows
+
+
+def file_rows(job: Job) -> list[list[str]]:
+    path = exports.served_path(Export.objects.get(job=job))
+    with gzip.open(path, "rt", newline="") as text:
+        rows = list(csv.reader(text))
+    assert rows[0] == list(exports.COLUMNS)
+    return rows[1:]
+
+
+@pytest.fixture
+def exporter(operator, connect_demo, www):
+    connect_demo(operator)
+
+    def submit(**w):
+        return services.submit_export(user=operator, domain=www, window=window(**w))
+
+    return submit
+
+
+def test_it_writes_every_entry_of_the_window_in_order(exporter, demo, www):
+    job = run_to_end(exporter())
+    assert (job.state, job.progress) == ("succeeded", 100)
+    expected = wire_rows(demo, www, window())
+    assert len(expected) == 15 * 600  # the busy seeded domain logs 15 entries a second
+    assert file_rows(job) == expected
+    export = job.export
+    assert (export.rows, export.scanned) == (9000, 9000)
+    assert export.expires_at > timezone.now() + timedelta(hours=71)
+    assert not exports.part_path(export).exists()
+
+
+def test_it_applies_the_log_pages_filters(exporter, demo, www):
+    job = run_to_end(exporter(status_class="4xx", url_contains=".JS"))
+    expected = wire_rows(demo, www, window(status_class="4xx", url_contains=".JS"))
+    assert 0 < len(expected) < 9000
+    assert all(row[4].startswith("4") and ".js" in row[3].lower() for row in expected)
+    assert file_rows(job) == expected
+    assert job.export.scanned == 9000
+
+
+def test_a_run_that_dies_mid_file_resumes_without_repeating_a_line(exporter, demo, www, monkeypatch):
+    monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
+    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one page a step
+    job = exporter()
+    assert tasks.export_step(job.pk, owner="first") is not None  # not done: another slice is due
+    export = Export.objects.get(job=job)
+    assert (export.rows, bool(export.marker)) == (1000, True)
+    # The worker died while writing its next page: bytes after the checkpoint, lease still held.
+    with open(exports.part_path(export), "ab") as part:
+        part.write(gzip.compress(b"half,a,page\n")[:15])
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    job = run_to_end(job)
+    assert job.state == "succeeded"
+    assert file_rows(job) == wire_rows(demo, www, window())
+
+
+def test_a_step_that_lost_its_lease_writes_nothing_more(exporter, monkeypatch):
+    monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
+    job = exporter()
+    Job.objects.filter(pk=job.pk).update(lease_owner="other", lease_until=timezone.now() + timedelta(minutes=5))
+    assert tasks.export_step(job.pk, owner="me") is None
+    assert Export.objects.get(job=job).rows == 0
+
+
+def test_cancelling_a_queued_export_ends_it_at_once(exporter, operator):
+    job = exporter()
+    assert services.cancel_export(user=operator, job=job) is True
+    job.refresh_from_db()
+    assert job.state == "cancelled"
+    assert tasks.export_step(job.pk, owner="late") is None  # a task still queued does nothing
+
+
+def test_cancelling_a_running_export_stops_it_at_the_next_page_and_deletes_the_part(exporter, operator, monkeypatch):
+    monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
+    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)
+    job = exporter()
+    tasks.export_step(job.pk, owner="w")
+    assert exports.part_path(job.export).exists()
+    assert services.cancel_export(user=operator, job=job) is False  # the worker holds it
+    assert tasks.export_step(job.pk, owner="w") is None
+    job.refresh_from_db()
+    assert job.state == "cancelled"
+    assert not exports.part_path(job.export).exists() and not exports.final_path(job.export).exists()
+    with pytest.raises(services.PlanRefused):
+        services.cancel_export(user=operator, job=job)
+
+
+def test_an_export_past_its_deadline_fails_and_keeps_no_file(exporter):
+    job = exporter()
+    Job.objects.filter(pk=job.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    job = run_to_end(job)
+    assert job.state == "failed" and "deadline" in job.error
+    assert not exports.part_path(job.export).exists() and not exports.final_path(job.export).exists()
+
+
+def test_a_deleted_domain_fails_the_export_with_plclouds_reason(exporter):
+    job = exporter()
+    Job.objects.filter(pk=job.pk).update(domain_id=999999)
+    job = run_to_end(job)
+    assert job.state == "failed" and "no such object" in job.error
+
+
+def test_expired_files_are_deleted_and_their_rows_stay(exporter):
+    job = run_to_end(exporter(minutes=1))
+    path = exports.served_path(job.export)
+    Export.objects.filter(job=job).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.expire_exports() == 1
+    export = Export.objects.get(job=job)
+    assert export.expired and not path.exists() and not export.downloadable
+    assert tasks.expire_exports() == 0
+
+
+def test_the_member_is_notified_once_when_a_job_ends(exporter, operator):
+    job = run_to_end(exporter(minutes=1))
+    tasks._finish(job)  # a redelivered task ending it again
+    notices = Notification.objects.filter(user=operator)
+    assert [(n.job_id, n.summary) for n in notices] == [(job.pk, "www.demo-shop.com")]
+
+
+@pytest.mark.parametrize("name", ["../../outside.csv.gz", "/etc/passwd", "%2e%2e/x.csv.gz", "link.csv.gz"])
+def test_a_file_name_outside_the_export_folder_or_a_symlink_is_never_served(exporter, export_root, tmp_path, name):
+    job = run_to_end(exporter(minutes=1))
+    (tmp_path / "outside.csv.gz").write_bytes(b"secret")
+    export_root.joinpath("link.csv.gz").symlink_to(tmp_path / "outside.csv.gz")
+    Export.objects.filter(job=job).update(file_name=name)
+    assert exports.served_path(Export.objects.get(job=job)) is None
