@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["tests.panel_fixtures", "tests.secret_scan", "tests.worker_fixtures"]
+pytest_plugins = ["tests.panel_fixtures", "tests.secret_scan", "tests.worker_fixtures", "tests.report"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from cdn.presenters import decorate
 from connections.services import client_for_request, explain, read
 from jobs import services as job_services
 from jobs.exports import matcher
+from jobs.presenters import say_queued
 from plcloud import PlcloudError
 
 
@@ -80,5 +80,5 @@ def domain_logs_export(request, domain_id: int):
         context = {"domain": domain, "problem": problem, "form": form, "page": None}
         return render(request, "cdn/domain_logs.html", context, status=400 if domain else 200)
     job = job_services.submit_export(user=request.user, domain=domain, window=form.window())
-    messages.success(request, _("Export queued as job %(id)s; its file appears on the job page.") % {"id": job.pk})
+    say_queued(request, job, _("Export queued as job %(id)s; its file appears on the job page."))
     return redirect("jobs:detail", job.pk)

@@ -43,6 +43,12 @@ class Job(models.Model):
     lease_owner = models.CharField(max_length=64, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # When a task for the job was last queued (or is next due): the reconciler queues it again
+    # only if nothing has run it well after that, e.g. when the broker lost the message.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # Leases taken over from a worker that never came back: a job that keeps killing its worker
+    # is failed after settings.JOB_MAX_CRASHES of them.
+    crashes = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.utils.translation import gettext as _
 
 from jobs.models import ItemState, Job
@@ -33,3 +34,11 @@ def ticket_prefill(job: Job) -> str:
     if len(failed) > MAX_LINES:
         lines.append(_("(more failed items on the job page)"))
     return urlencode({"summary": summary[:200], "description": "\n".join(lines)[:10_000]})
+
+
+def say_queued(request, job, text: str) -> None:
+    """The page's word on a job just submitted, and a warning if the task queue did not take it."""
+    messages.success(request, text % {"id": job.pk})
+    if getattr(job, "not_sent", False):
+        warning = _("The task queue is unreachable right now: job %(id)s is saved and starts once it is back.")
+        messages.warning(request, warning % {"id": job.pk})

@@ -158,10 +158,15 @@ def create_job(
 
 
 def _enqueue(job: Job) -> None:
+    """Queue the job's task once the job is saved. If the broker is down the job stays queued
+    (``job.not_sent`` tells the page) and the reconciler sends it when the broker is back."""
     from jobs import tasks
 
-    task = tasks.TASKS[job.kind]
-    transaction.on_commit(lambda: task.delay(job.id))
+    def send() -> None:
+        job.not_sent = not tasks.send(job)
+
+    job.not_sent = False
+    transaction.on_commit(send)
 
 
 def _refused(user, action: str, object_id: object, error: PlanRefused) -> None:

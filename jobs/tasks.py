@@ -6,13 +6,14 @@ works on the rows and says when it wants to run again: Celery's retry with a cou
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, PositiveSmallIntegerField, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,9 @@ from jobs.models import ENDED, Export, ItemState, Job, JobItem, Kind, State
 from plcloud import AuthError, Forbidden, PlcloudError, Unavailable
 from tickets.models import Notification
 
-# Seconds: a step's own lease, the first poll and the cap of the backoff, the wait for a reconnect.
-WORK_LEASE = 300
+logger = logging.getLogger(__name__)
+
+# Seconds: the first poll and the cap of the backoff, the wait for a reconnect.
 FIRST_POLL = 1.0
 MAX_POLL = 30.0
 WAIT_FOR_RECONNECT = 60.0
@@ -39,14 +41,28 @@ def backoff(attempt: int) -> float:
     return min(MAX_POLL, FIRST_POLL * 1.5 ** min(attempt, 20)) * random.uniform(0.8, 1.2)
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
 def _claim(job_id: int, owner: str) -> Job | None:
-    """Take the job for this step, unless another worker holds it or it has ended."""
+    """Take the job for this step, unless another worker holds it or it has ended.
+
+    Taking over a lease another worker never gave back counts as a crash of that worker.
+    """
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)
+    orphaned = ~Q(lease_owner="") & ~Q(lease_owner=owner)
     taken = (
         Job.objects.filter(free, pk=job_id)
         .exclude(state__in=ENDED)
-        .update(lease_owner=owner, lease_until=now + timedelta(seconds=WORK_LEASE))
+        .update(
+            lease_owner=owner,
+            lease_until=now + _lease(),
+            crashes=Case(
+                When(orphaned, then=F("crashes") + 1), default=F("crashes"), output_field=PositiveSmallIntegerField()
+            ),
+        )
     )
     return Job.objects.select_related("owner").get(pk=job_id) if taken else None
 
@@ -55,9 +71,11 @@ def _again(job: Job, countdown: float) -> float:
     """Keep the lease until the next step is due, and say when that is."""
     if job.deadline:  # never sleep past the deadline: the next step ends the job
         countdown = max(0.2, min(countdown, (job.deadline - timezone.now()).total_seconds() + 1))
-    job.lease_until = timezone.now() + timedelta(seconds=countdown + LEASE_MARGIN)
+    job.lease_until = timezone.now() + timedelta(seconds=countdown + min(LEASE_MARGIN, settings.JOB_LEASE_SECONDS))
+    job.enqueued_at = timezone.now() + timedelta(seconds=countdown)
     job.attempts += 1
-    job.save(update_fields=["state", "error", "progress", "lease_until", "attempts", "upstream_ids", "started_at"])
+    fields = ["state", "error", "progress", "lease_until", "enqueued_at", "attempts", "upstream_ids", "started_at"]
+    job.save(update_fields=fields)
     return countdown
 
 
@@ -100,6 +118,9 @@ def _step(job_id: int, owner: str, work) -> float | None:
         return None
     if job.deadline and timezone.now() > job.deadline:
         _finish(job, _("The job did not end before its deadline."))
+        return None
+    if job.crashes >= settings.JOB_MAX_CRASHES:
+        _finish(job, _("The job stopped: its worker died %(n)s times while running it.") % {"n": job.crashes})
         return None
     try:
         return work(job, client_for(job.owner))
@@ -168,7 +189,7 @@ def _export_work(job: Job, client) -> float | None:
     def checkpoint(export: Export, progress: int) -> None:
         with transaction.atomic():
             held = Job.objects.filter(pk=job.pk, lease_owner=job.lease_owner).exclude(state__in=ENDED)
-            if not held.update(progress=progress, lease_until=timezone.now() + timedelta(seconds=WORK_LEASE)):
+            if not held.update(progress=progress, lease_until=timezone.now() + _lease()):
                 raise exports.ExportStopped("lease lost")
             export.save(update_fields=["marker", "rows", "scanned", "committed_bytes"])
         job.progress = progress
@@ -247,6 +268,41 @@ def expire_exports() -> int:
         export.save(update_fields=["expired"])
         count += 1
     return count
+
+
+@shared_task(ignore_result=True)
+def reconcile() -> dict[str, int]:
+    """Fail jobs past their deadline and queue again jobs that no live worker holds.
+
+    A job is queued again when its lease is free and its task was due a while ago: the message
+    was lost (broker restarted, worker killed before acknowledging) or never sent (broker down
+    when it was submitted). A duplicate message is harmless: the lease lets one step run.
+    """
+    now = timezone.now()
+    free = (Q(lease_until__isnull=True) | Q(lease_until__lt=now)) & ~Q(state__in=ENDED)
+    failed = 0
+    for job_id in Job.objects.filter(free, deadline__lt=now).values_list("pk", flat=True):
+        job = _claim(job_id, owner="reconciler")
+        if job is not None:
+            _finish(job, _("The job did not end before its deadline: no worker finished it in time."))
+            failed += 1
+    due = now - timedelta(seconds=settings.JOB_REQUEUE_SECONDS)
+    queued = 0
+    for job in Job.objects.filter(free).filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=due)):
+        if send(job):
+            queued += 1
+    return {"failed": failed, "queued": queued}
+
+
+def send(job: Job) -> bool:
+    """Queue the job's task now; False (and the job left for the reconciler) if the broker is down."""
+    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
+    try:
+        TASKS[job.kind].apply_async(args=[job.pk])
+    except Exception:  # kombu and redis raise many kinds: any failure to publish means "not queued"
+        logger.warning("job %s: the task queue is unreachable; the reconciler will queue it", job.pk, exc_info=True)
+        return False
+    return True
 
 
 STEPS = {Kind.FLUSH: flush_step, Kind.PREFETCH: prefetch_step, Kind.EXPORT: export_step}

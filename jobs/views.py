@@ -113,7 +113,7 @@ def job_retry(request, job_id: int):
         if job.kind == Kind.EXPORT
         else _("Retrying the failed items as job %(id)s.")
     )
-    messages.success(request, text % {"id": child.pk})
+    presenters.say_queued(request, child, text)
     return redirect("jobs:detail", child.pk)
 
 
@@ -137,7 +137,7 @@ def flush_new(request):
         try:
             if request.POST.get("action") == "send":
                 job = services.submit_flush(user=request.user, domain=domain, **texts)
-                messages.success(request, _("Cache flush queued as job %(id)s.") % {"id": job.pk})
+                presenters.say_queued(request, job, _("Cache flush queued as job %(id)s."))
                 return redirect("jobs:detail", job.pk)
             plan = services.plan_flush(domain=domain, **texts)
         except services.PlanRefused as error:
@@ -154,7 +154,7 @@ def prefetch_new(request):
         try:
             if problem is None and request.POST.get("action") == "send":
                 job = services.submit_prefetch(user=request.user, urls_text=form.cleaned_data["urls"], domains=domains)
-                messages.success(request, _("Prefetch queued as job %(id)s.") % {"id": job.pk})
+                presenters.say_queued(request, job, _("Prefetch queued as job %(id)s."))
                 return redirect("jobs:detail", job.pk)
             plan = services.plan_prefetch(urls_text=form.cleaned_data["urls"], domains=domains or [])
         except services.PlanRefused as error:

@@ -155,6 +155,9 @@ PLCLOUD_READ_TIMEOUT = env.number("PLCLOUD_READ_TIMEOUT", 30.0, minimum=0.1)
 
 # Celery. Without a broker URL the embedded filesystem transport needs no server; see README.
 CELERY_BROKER_URL = env.broker(("CELERY_BROKER_URL", "REDIS_URL"), "filesystem://")
+# Redis gives an unacknowledged message back after this long. It must be longer than any task
+# can run, countdowns included (at most 60 s), or a slow task would run twice.
+BROKER_VISIBILITY_TIMEOUT = env.integer("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=240)
 BROKER_FOLDER = Path(env.raw("CELERY_BROKER_FOLDER", str(VAR_DIR / "broker")))
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
@@ -164,10 +167,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
+    else {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 )
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_IGNORE_RESULT = True
+# Losing nothing: a task is acknowledged only once it has run (acks_late), and given back to the
+# queue if its worker process dies under it (reject_on_worker_lost). Every task is idempotent:
+# it takes a job id, works under the job's lease and resumes from what the job row records, so
+# running it again is safe. A worker reserves one message at a time (prefetch 1), so a crash
+# strands no reserved work. Time limits stop a step that hangs (a step is short: a page, a poll
+# or an export slice of EXPORT_SLICE seconds); the hard limit stays under the job lease, so a
+# killed step's job is free again before anyone waits on it. A task that keeps killing its
+# worker is not redelivered for ever: the job counts the leases it took over
+# (JOB_MAX_CRASHES), and the reconciler re-queues only jobs no live worker holds.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 150
+CELERY_TASK_TIME_LIMIT = 180
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues work must answer quickly when the broker is down: the job is saved either
+# way and the reconciler queues it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Seconds: a job's lease (renewed while a step works; must exceed CELERY_TASK_TIME_LIMIT), when
+# a queued job nobody ran is queued again, how often the reconciler looks, crashes before failing.
+JOB_LEASE_SECONDS = env.integer("JOB_LEASE_SECONDS", 300, minimum=2)
+JOB_REQUEUE_SECONDS = env.integer("JOB_REQUEUE_SECONDS", 120, minimum=1)
+JOB_RECONCILE_SECONDS = env.integer("JOB_RECONCILE_SECONDS", 30, minimum=1)
+JOB_MAX_CRASHES = env.integer("JOB_MAX_CRASHES", 3, minimum=1)
 # Beat: how often members' tickets are checked for new support replies, and how many members a
 # run reads (one Plcloud call each; those checked longest ago first).
 TICKET_CHECK_SECONDS = env.integer("TICKET_CHECK_SECONDS", 60, minimum=10)
@@ -180,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(TICKET_CHECK_SECONDS)},
     },
     "jobs.expire_exports": {"task": "jobs.tasks.expire_exports", "schedule": 600.0, "options": {"expires": 600.0}},
+    "jobs.reconcile": {
+        "task": "jobs.tasks.reconcile",
+        "schedule": float(JOB_RECONCILE_SECONDS),
+        "options": {"expires": float(JOB_RECONCILE_SECONDS)},
+    },
 }
 
 # Mail (optional): without EMAIL_HOST nothing is sent. Used for "support replied" notices.

@@ -82,3 +82,9 @@ def demo(sandbox):
 
     with Client(username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url) as c:
         yield c
+
+
+@pytest.fixture
+def www(demo) -> dict:
+    """The demo account's busy seeded domain (15 log entries a second), as Plcloud lists it."""
+    return next(d for d in demo.cdn.list() if d["domainName"] == "www.demo-shop.com")

@@ -5,18 +5,10 @@ import re
 from datetime import timedelta
 from html import unescape
 
-import pytest
 from django.utils import timezone
 
 from cdn.logs import Cursor
 from jobs.models import Export, Job
-
-WWW = "www.demo-shop.com"
-
-
-@pytest.fixture
-def www(demo):
-    return next(d for d in demo.cdn.list() if d["domainName"] == WWW)
 
 
 def query(**extra) -> dict:

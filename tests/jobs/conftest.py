@@ -1,17 +1,8 @@
 import sqlite3
 
-import pytest
-
 from jobs import tasks
 from jobs.models import Job
 from tests.helpers import wait_for
-
-WWW = "www.demo-shop.com"
-
-
-@pytest.fixture
-def www(demo) -> dict:
-    return next(d for d in demo.cdn.list() if d["domainName"] == WWW)
 
 
 def flushes_sent(sandbox) -> int:
