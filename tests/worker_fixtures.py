@@ -12,6 +12,7 @@ import pytest
 import redis
 from django.db import connection
 
+from plcloud_panel.celery import app
 from tests.helpers import PROJECT_ROOT
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -93,3 +94,17 @@ def filesystem_broker(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     for path in options.values():
         Path(path).mkdir(parents=True, exist_ok=True)
     return {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(folder)}, options
+
+
+@contextmanager
+def panel_broker(url: str, options: dict | None = None):
+    """This process's Celery app (the panel's views send through it) on the given broker."""
+    # The app reads Django's namespaced names, which win over Celery's own.
+    before = (app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS)
+    app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS = url, options or {"visibility_timeout": 3600}
+    app._pool = None
+    try:
+        yield
+    finally:
+        app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS = before
+        app._pool = None

@@ -10,10 +10,9 @@ import pytest
 import redis
 
 from jobs.models import Job
-from plcloud_panel.celery import app
 from tests.helpers import free_port, wait_for
 from tests.report import count
-from tests.worker_fixtures import worker_process
+from tests.worker_fixtures import panel_broker, worker_process
 
 HOST = "https://www.demo-shop.com"
 FAST = {"JOB_LEASE_SECONDS": "3", "JOB_REQUEUE_SECONDS": "2", "JOB_RECONCILE_SECONDS": "1"}
@@ -40,20 +39,6 @@ def _pings(client) -> bool:
         return client.ping()
     except redis.RedisError:
         return False
-
-
-@contextmanager
-def panel_broker(url: str):
-    """This process's Celery app (the panel's views send through it) on the given broker."""
-    # The app reads Django's namespaced names, which win over Celery's own.
-    before = (app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS)
-    app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS = url, {"visibility_timeout": 3600}
-    app._pool = None
-    try:
-        yield
-    finally:
-        app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS = before
-        app._pool = None
 
 
 def send_prefetch(op, name: str):

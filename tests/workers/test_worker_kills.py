@@ -96,3 +96,34 @@ def test_killed_workers_lose_no_job_and_write_no_line_twice(
     assert len(prefetch.upstream_ids) == 1 and prefetch_requests(sandbox) == 1
     assert files == [f"job-{export.pk}.csv.gz"]  # one complete file, no .part left
     assert len(wire) == 15 * 7200 and lines == wire
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_sent_three_times_to_two_workers_runs_once_at_a_time(
+    settings, tmp_path, sandbox, clean_faults, operator, connect_demo, www, demo
+):
+    url = redis_or_skip()
+    settings.EXPORT_ROOT = tmp_path / "media" / "exports"
+    env = {"CELERY_BROKER_URL": url, "MEDIA_ROOT": str(tmp_path / "media")}
+    connect_demo(operator)
+    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=3)
+    window = {"log_type": "cache", "start_at": end - timedelta(minutes=30), "end_at": end}
+    sandbox.set_faults(latency_ms=100, scope="service")  # each page longer than a poll
+    with Connection(url) as conn, worker_process(env, "one", *THREADS), worker_process(env, "two", *THREADS):
+        job = services.submit_export(user=operator, domain=www, window=window)
+        for _ in range(3):
+            TASKS[Kind.EXPORT].apply_async(args=[job.pk], connection=conn)
+        wait_for(lambda: Job.objects.get(pk=job.pk).ended, timeout=60, interval=0.2)
+    sandbox.clear_faults()
+    job.refresh_from_db()
+    with gzip.open(exports.final_path(job.export), "rt", newline="") as text:
+        lines = list(csv.reader(text))[1:]
+    wire = [
+        [str(e[c]) for c in exports.COLUMNS]
+        for page in demo.cdn.iter_request_log(www["domainId"], "cache", window["start_at"], window["end_at"])
+        for e in page
+    ]
+    count(LINE, "duplicate deliveries", 2)
+    count(LINE, "export lines duplicated", len(lines) - len(set(map(tuple, lines))))
+    assert job.state == "succeeded" and job.crashes == 0
+    assert len(wire) == 15 * 1800 and lines == wire
