@@ -38,9 +38,9 @@ def redis_or_skip() -> str:
 
 
 @contextmanager
-def worker_process(environment: dict[str, str], name: str) -> Iterator[subprocess.Popen]:
-    """``celery worker`` as its own process on the given broker settings; its output is printed
-    if it stopped badly."""
+def worker_process(environment: dict[str, str], name: str, args: tuple[str, ...] = ()) -> Iterator[subprocess.Popen]:
+    """``celery worker`` as its own process on the given broker settings (``args`` added to its
+    command line, e.g. ``-B``); its output is printed if it stopped badly."""
     env = {**os.environ, **environment, "DATABASE_URL": database_url()}
     env.pop("REDIS_URL", None)
     command = [
@@ -58,6 +58,7 @@ def worker_process(environment: dict[str, str], name: str) -> Iterator[subproces
         "--without-gossip",
         "-n",
         f"{name}@%h",
+        *args,
     ]
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
