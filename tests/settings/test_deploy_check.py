@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Variables of a developer's shell that would change what is checked.
+# Variables of a developer's shell (or of the browser tests, for async) that change what is checked.
 OURS = (
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
