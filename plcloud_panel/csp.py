@@ -8,7 +8,7 @@ settings change.
 
 - scripts and styles only from our own static files: no 'unsafe-inline', no 'unsafe-eval'
   (htmx is told not to inject its indicator <style> and not to eval, see base.html);
-- images from us, plus data: URIs (the browser's own form controls and SVG use them);
+- images only from us (charts are inline SVG elements, not images);
 - no plugins, no <base> from elsewhere, forms post only to us, no framing by anyone.
 """
 
@@ -20,7 +20,7 @@ POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self'",
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",
