@@ -19,6 +19,22 @@ ENCRYPTION_KEYS = env.fernet_keys("PANEL_ENCRYPTION_KEYS", VAR_DIR / "encryption
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", [])
 
+# HTTPS, all opt-in so that the quick start keeps working over plain http on localhost.
+# PANEL_HTTPS: the panel is only ever reached over https, so cookies never travel in clear and
+# plain http is redirected. /health/ is exempt: load balancers probe over plain http.
+PANEL_HTTPS = env.boolean("PANEL_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = PANEL_HTTPS
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", PANEL_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Only behind a proxy that sets X-Forwarded-Proto itself (and drops any the client sent):
+# otherwise a client could claim https and Django would believe it.
+if env.boolean("PANEL_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS is sticky in browsers (a mistake lasts SECURE_HSTS_SECONDS), so it is a separate opt-in.
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -41,6 +57,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise and the health answer, so that static files and /health/ carry it too.
+    "plcloud_panel.csp.ContentSecurityPolicyMiddleware",
+    # Before host validation and sessions: load balancers probe by IP address; see ops.middleware.
+    "ops.middleware.HealthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,6 +116,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a worker process started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-panel-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+else:
+    # The process id keeps two test runs on one server (two worktrees, CI beside a developer)
+    # from creating and dropping each other's test database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -200,7 +224,17 @@ JOB_MAX_CRASHES = env.integer("JOB_MAX_CRASHES", 3, minimum=1)
 # run reads (one Plcloud call each; those checked longest ago first).
 TICKET_CHECK_SECONDS = env.integer("TICKET_CHECK_SECONDS", 60, minimum=10)
 TICKET_CHECK_MAX_MEMBERS = env.integer("TICKET_CHECK_MAX_MEMBERS", 200, minimum=1)
+# /health/: each check's time bound, and the worker heartbeat beat sends (see ops.health).
+HEALTH_CHECK_SECONDS = env.number("HEALTH_CHECK_SECONDS", 2.0, minimum=0.1)
+WORKER_HEARTBEAT_SECONDS = env.integer("WORKER_HEARTBEAT_SECONDS", 30, minimum=5)
+# No heartbeat answered for this long: /health/ reports the worker as down (degraded).
+WORKER_STALE_SECONDS = env.integer("WORKER_STALE_SECONDS", 4 * WORKER_HEARTBEAT_SECONDS, minimum=10)
 CELERY_BEAT_SCHEDULE = {
+    "ops.heartbeat": {
+        "task": "ops.tasks.heartbeat",
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
+        "options": {"expires": float(WORKER_HEARTBEAT_SECONDS)},
+    },
     "tickets.check_ticket_replies": {
         "task": "tickets.tasks.check_ticket_replies",
         "schedule": float(TICKET_CHECK_SECONDS),

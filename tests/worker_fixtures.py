@@ -40,8 +40,8 @@ def redis_or_skip() -> str:
 
 @contextmanager
 def worker_process(environment: dict[str, str], name: str, *extra: str) -> Iterator[subprocess.Popen]:
-    """``celery worker`` as its own process on the given broker settings; its output is printed
-    if it stopped badly."""
+    """``celery worker`` as its own process on the given broker settings (``extra`` added to its
+    command line, e.g. ``-B``); its output is printed if it stopped badly."""
     env = {**os.environ, **environment, "DATABASE_URL": database_url()}
     env.pop("REDIS_URL", None)
     command = [

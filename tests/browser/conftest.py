@@ -37,13 +37,39 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation of every page the context opens, from before
+# the page's own parsing starts (init scripts run first, and the policy does not apply to them).
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${where}`);
+}, true);
+"""
+
+
 @pytest.fixture
 def page(browser, live_server, panel_settings, transactional_db):
+    """A page on the live panel; any CSP violation in it fails the test (see ``page.csp_violations``)."""
     context = browser.new_context(locale="en-US", base_url=live_server.url)
     context.set_default_timeout(10_000)
+    violations: list[str] = []
+
+    def report(text: str) -> None:  # a plain function: Playwright cannot wrap a bound builtin
+        violations.append(text)
+
+    context.expose_function("reportCspViolation", report)
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if message.type == "error" and "Content Security Policy" in message.text
+        else None,
+    )
+    page.csp_violations = violations
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations"
 
 
 def sign_in(page, username: str, password: str) -> None:
