@@ -10,69 +10,25 @@ and writes them to bench/RESULTS.md with a description of the machine.
 from __future__ import annotations
 
 import argparse
-import base64
 import os
-import platform
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import median_ms, panel_environment, start_sandbox, work_folder, write_section  # noqa: E402
 
 
-def median_ms(action, rounds: int) -> float:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
-def machine() -> str:
-    cpu = (
-        next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            platform.processor(),
-        )
-        if Path("/proc/cpuinfo").exists()
-        else ""
-    )
-    return (
-        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
-
-
-def main() -> None:
+def main() -> list[str]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--domains", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=15)
-    args = parser.parse_args()
+    args = parser.parse_args(sys.argv[1:] if __name__ == "__main__" else [])
 
-    from tests.helpers import SandboxProcess
-
-    work = Path(tempfile.mkdtemp(prefix="plcloud-bench-"))
-    sandbox = SandboxProcess(work / "sandbox.sqlite3")
-    sandbox.start()
+    work = work_folder("domains")
+    sandbox = start_sandbox(work)
     try:
-        os.environ.update(
-            {
-                "DATABASE_URL": f"sqlite:///{work / 'panel.sqlite3'}",
-                "PANEL_VAR_DIR": str(work),
-                "PANEL_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-                "PLCLOUD_AUTH_URL": sandbox.auth_url,
-                "DJANGO_SETTINGS_MODULE": "plcloud_panel.settings",
-                "ALLOWED_HOSTS": "testserver",
-                "LOG_LEVEL": "WARNING",
-            }
-        )
+        panel_environment(work, sandbox)
         import django
 
         django.setup()
@@ -130,11 +86,8 @@ def main() -> None:
         f"list page, cached:             {cached:.1f} ms  ratio {cached / direct:.2f} (goal <= 0.2)",
     ]
     print("\n".join(lines))
-    results = ROOT / "bench" / "RESULTS.md"
-    results.write_text(
-        "# Bench results\n\nWritten by `.venv/bin/python bench/domain_list.py` on "
-        f"{time.strftime('%Y-%m-%d')}.\n\nMachine: {machine()}\n\n```\n" + "\n".join(lines) + "\n```\n"
-    )
+    write_section("Domain list with 1,000 domains (issue 4)", lines)
+    return lines
 
 
 if __name__ == "__main__":

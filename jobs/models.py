@@ -49,6 +49,8 @@ class Job(models.Model):
     # Leases taken over from a worker that never came back: a job that keeps killing its worker
     # is failed after settings.JOB_MAX_CRASHES of them.
     crashes = models.PositiveSmallIntegerField(default=0)
+    # The last poll that did not end the job, and job.progress then: when a prefetch will end.
+    polled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,0 +1,75 @@
+"""What every bench shares: its own sandbox and throw-away panel, timing, and RESULTS.md sections."""
+
+from __future__ import annotations
+
+import base64
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT))
+
+
+def median_ms(action, rounds: int) -> float:
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    cpu = names[0] if names else platform.processor()
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {system}"
+
+
+def start_sandbox(work: Path, **timings: float):
+    from tests.helpers import TEST_TIMINGS, SandboxProcess
+
+    sandbox = SandboxProcess(work / "sandbox.sqlite3", timings={**TEST_TIMINGS, **timings})
+    sandbox.start()
+    return sandbox
+
+
+def panel_environment(work: Path, sandbox, database_url: str | None = None) -> dict[str, str]:
+    """A throw-away panel: its own database, folders and key; set in this process, given to workers."""
+    environment = {
+        "DATABASE_URL": database_url or f"sqlite:///{work / 'panel.sqlite3'}",
+        "PANEL_VAR_DIR": str(work),
+        "MEDIA_ROOT": str(work / "media"),
+        "PANEL_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "PLCLOUD_AUTH_URL": sandbox.auth_url,
+        "DJANGO_SETTINGS_MODULE": "plcloud_panel.settings",
+        "ALLOWED_HOSTS": "testserver",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(environment)
+    return environment
+
+
+def work_folder(name: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"plcloud-bench-{name}-"))
+
+
+def write_section(title: str, lines: list[str]) -> None:
+    """Replace this bench's section of RESULTS.md (the others stay as their last run left them)."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Bench results\n"
+    body = (
+        f"## {title}\n\nWritten on {time.strftime('%Y-%m-%d')} by `bench/run.py`.\n"
+        f"Machine: {machine()}\n\n```\n" + "\n".join(lines) + "\n```\n"
+    )
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: body + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + body
+    RESULTS.write_text(text.rstrip("\n") + "\n")
