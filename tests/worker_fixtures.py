@@ -102,9 +102,17 @@ def panel_broker(url: str, options: dict | None = None):
     # The app reads Django's namespaced names, which win over Celery's own.
     before = (app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS)
     app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS = url, options or {"visibility_timeout": 3600}
-    app._pool = None
+    _drop_pools()
     try:
         yield
     finally:
         app.conf.CELERY_BROKER_URL, app.conf.CELERY_BROKER_TRANSPORT_OPTIONS = before
-        app._pool = None
+        _drop_pools()
+
+
+def _drop_pools() -> None:
+    """Forget the app's connections and producers, so the next send connects to the new broker."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None

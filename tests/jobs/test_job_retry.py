@@ -16,7 +16,12 @@ def test_it_creates_a_child_job_from_the_failed_items(op, operator, www):
     assert (child.kind, child.state, child.domain_id) == ("prefetch", "queued", job.domain_id)
     assert set(child.items.values_list("url", flat=True)) == failed
     assert AuditEntry.objects.filter(action="jobs.prefetch.retry", object_id=str(child.pk)).exists()
-    assert run_to_end(child).state == "failed"  # the 404 fails again, as it always does
+    child = run_to_end(child)
+    # The 404 fails again, as it always does; r-ok.js is only here if it failed at random the
+    # first time (about one prefetch URL in ten does), and then it may well succeed now.
+    assert child.items.get(url=f"{HOST}/r-404.js").state == "failed"
+    others = set(child.items.exclude(url=f"{HOST}/r-404.js").values_list("state", flat=True))
+    assert child.state == ("partial" if "succeeded" in others else "failed")
 
 
 def test_a_job_still_running_or_all_succeeded_is_not_retried(op, operator, www):
