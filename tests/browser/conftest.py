@@ -62,9 +62,11 @@ def page(browser, live_server, panel_settings, transactional_db):
     page = context.new_page()
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.csp_violations = violations
     yield page
