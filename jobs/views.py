@@ -148,7 +148,13 @@ def flush_new(request):
 
 @role_required(Role.OPERATOR)
 def prefetch_new(request):
-    form, plan = PrefetchForm(request.POST or None), None
+    """Prefetch URLs on any of the member's domains; ``?domain=<id>`` starts the box on that one."""
+    initial = {}
+    if request.method == "GET" and request.GET.get("domain", "").isdigit():
+        domain, _problem = read(request, lambda client: selectors.domain(request, int(request.GET["domain"])))
+        if domain:
+            initial["urls"] = f"https://{domain['domainName']}/"
+    form, plan = PrefetchForm(request.POST or None, initial=initial), None
     if request.method == "POST" and form.is_valid():
         domains, problem = read(request, lambda client: selectors.domains(request))
         try:

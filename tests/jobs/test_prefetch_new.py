@@ -35,3 +35,13 @@ def test_a_viewer_cannot_prefetch(client, viewer, connect_demo):
     assert client.get("/jobs/prefetch/new/").status_code == 403
     assert client.post("/jobs/prefetch/new/", {"urls": f"{HOST}/a.js", "action": "send"}).status_code == 403
     assert Job.objects.count() == 0
+
+
+def test_the_domain_page_link_starts_the_box_on_that_domain(op, www):
+    page = op.get(f"/jobs/prefetch/new/?domain={www['domainId']}").content.decode()
+    assert "https://www.demo-shop.com/</textarea>" in page
+
+
+def test_an_unknown_domain_in_the_link_leaves_the_box_empty(op):
+    response = op.get("/jobs/prefetch/new/?domain=999999")
+    assert response.status_code == 200 and "demo-shop" not in response.content.decode().split("<textarea")[1]
