@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -91,14 +92,27 @@ def run(args: argparse.Namespace) -> int:
     say("preparing the database and static files")
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)
-    login = subprocess.run([str(PYTHON), "manage.py", "quickstart_login"], cwd=ROOT, env=env, check=True,
-                           capture_output=True, text=True).stdout.strip()
+    login = subprocess.run(
+        [str(PYTHON), "manage.py", "quickstart_login"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
     commands = {
         "sandbox": ["manage.py", "plcloud_sandbox", "--addrport", f"127.0.0.1:{args.sandbox_port}"],
         # -B: the worker also runs beat (the periodic ticket-reply check); one worker only, as here.
-        "worker": ["-m", "celery", "-A", "plcloud_panel", "worker", "--loglevel", "INFO", "--concurrency", "2",
-                   "-B", "--schedule", env.get("PANEL_VAR_DIR", str(ROOT / "var")) + "/celerybeat-schedule"],
+        "worker": [
+            "-m",
+            "celery",
+            "-A",
+            "plcloud_panel",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "-B",
+            "--schedule",
+            env.get("PANEL_VAR_DIR", str(ROOT / "var")) + "/celerybeat-schedule",
+        ],
         "web": ["manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
     }
     processes: list[subprocess.Popen] = []
@@ -146,7 +160,10 @@ def connect_admin_once(env: dict) -> None:
         return
     result = subprocess.run(
         [str(PYTHON), "manage.py", "plcloud_connect", "admin", "--plcloud-user", "demo", "--tenant", "demo"],
-        cwd=ROOT, env={**env, "PLCLOUD_PASSWORD": "secreetword"}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**env, "PLCLOUD_PASSWORD": "secreetword"},
+        capture_output=True,
+        text=True,
     )
     if result.returncode == 0:
         stamp.touch()
@@ -173,6 +190,9 @@ def test(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     # Each run encrypts under a key of its own, so no test depends on a developer's var/.
     env.setdefault("PANEL_ENCRYPTION_KEYS", new_fernet_key())
+    # Tasks the tests queue on the embedded transport go to a folder of the run's own, never to
+    # the quick start's queue in var/broker, where its worker would pick them up.
+    env.setdefault("CELERY_BROKER_FOLDER", tempfile.mkdtemp(prefix="plcloud-test-broker-"))
     say("ruff check")
     lint = subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT)
     say("pytest")

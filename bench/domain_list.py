@@ -75,7 +75,9 @@ def main() -> list[str]:
 
             profiler = cProfile.Profile()
             profiler.runcall(uncached_page)
-            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "18")))
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(
+                int(os.environ.get("BENCH_PROFILE_LINES", "18"))
+            )
     finally:
         sandbox.stop()
 

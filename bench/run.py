@@ -1,7 +1,7 @@
 """Every speed goal, each bench in a process of its own; results go to bench/RESULTS.md.
 
-    .venv/bin/python bench/run.py                     # all of them
-    .venv/bin/python bench/run.py export prefetch     # some of them
+.venv/bin/python bench/run.py                     # all of them
+.venv/bin/python bench/run.py export prefetch     # some of them
 """
 
 import subprocess

@@ -45,13 +45,15 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
-def _claim(job_id: int, owner: str) -> Job | None:
+def _claim(job_id: int, owner: str, kind: str | None = None) -> Job | None:
     """Take the job for this step, unless another worker holds it or it has ended.
 
     Taking over a lease another worker never gave back counts as a crash of that worker. The
-    update only lands if the lease is still as read, so two workers never both take it.
+    update only lands if the lease is still as read, so two workers never both take it. A task of
+    another kind (a stale message naming this id) takes nothing.
     """
-    job = Job.objects.select_related("owner").exclude(state__in=ENDED).filter(pk=job_id).first()
+    jobs = Job.objects.select_related("owner").exclude(state__in=ENDED).filter(pk=job_id)
+    job = (jobs.filter(kind=kind) if kind else jobs).first()
     now = timezone.now()
     if job is None or (job.lease_until and job.lease_until >= now and job.lease_owner != owner):
         return None
@@ -113,9 +115,9 @@ def _start(job: Job) -> None:
     job.state, job.error = State.RUNNING, ""
 
 
-def _step(job_id: int, owner: str, work) -> float | None:
+def _step(job_id: int, owner: str, work, kind: str) -> float | None:
     """One step of a job: None when it is over (or not ours), else seconds until the next."""
-    job = _claim(job_id, owner)
+    job = _claim(job_id, owner, kind)
     if job is None:
         return None
     if job.deadline and timezone.now() > job.deadline:
@@ -239,15 +241,15 @@ def _cancel(job: Job, export: Export) -> None:
 
 
 def flush_step(job_id: int, *, owner: str) -> float | None:
-    return _step(job_id, owner, _flush_work)
+    return _step(job_id, owner, _flush_work, Kind.FLUSH)
 
 
 def prefetch_step(job_id: int, *, owner: str) -> float | None:
-    return _step(job_id, owner, _prefetch_work)
+    return _step(job_id, owner, _prefetch_work, Kind.PREFETCH)
 
 
 def export_step(job_id: int, *, owner: str) -> float | None:
-    return _step(job_id, owner, _export_work)
+    return _step(job_id, owner, _export_work, Kind.EXPORT)
 
 
 def _run(task, job_id: int, step) -> None:

@@ -73,3 +73,9 @@ def test_the_notifications_page_links_the_ended_job(op, export_job):
     assert f'href="/jobs/{job.pk}/">Log export job {job.pk} ended: Succeeded</a>' in page
     op.get(f"/jobs/{job.pk}/")
     assert "No unread notifications." in op.get("/tickets/notifications/").content.decode()
+
+
+def test_download_urls_take_only_a_job_id(op, export_job):
+    run_to_end(export_job)
+    for path in ("..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "1%2F..%2F2", "..", f"{export_job.pk}%00"):
+        assert op.get(f"/jobs/{path}/download/").status_code == 404

@@ -86,3 +86,9 @@ def test_a_retry_by_the_same_task_is_not_a_crash(connect_demo, operator, prefetc
     tasks.prefetch_step(prefetch.pk, owner="task-1")
     prefetch.refresh_from_db()
     assert prefetch.crashes == 0
+
+
+def test_a_task_of_another_kind_naming_the_job_takes_nothing(prefetch):
+    assert tasks.export_step(prefetch.pk, owner="stale") is None
+    prefetch.refresh_from_db()
+    assert (prefetch.lease_owner, prefetch.state) == ("", "queued")
