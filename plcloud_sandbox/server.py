@@ -114,22 +114,26 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = parts.path or "/"
         scope = routes.fault_scope(path)
+        # Each call is recorded before its answer leaves, so a client that has its answer (or
+        # its dropped connection) finds the call in /_sandbox/requests.
         try:
             body = self._read_body()
         except ApiError as error:
-            self._log(path, self._send_error(error, close=self.close_connection), started, scope)
+            self._seen(path, error.status, scope, NO_FAULT)
+            self._log(path, self._send_error(error, close=self.close_connection), started)
             return
 
         decision = sandbox.faults.decide(scope) if scope else NO_FAULT
         if decision.latency_s:
             time.sleep(decision.latency_s)
         if decision.drop:
+            self._seen(path, "dropped", scope, decision)
             self._drop()
-            self._log(path, "dropped", started, scope, decision)
+            self._log(path, "dropped", started)
             return
         if decision.error_status or decision.unauthorized:
-            status = self._send_fault(decision)
-            self._log(path, status, started, scope, decision)
+            self._seen(path, decision.error_status or 401, scope, decision)
+            self._log(path, self._send_fault(decision), started)
             return
 
         req = Request(
@@ -143,8 +147,8 @@ class Handler(BaseHTTPRequestHandler):
         response = self._dispatch(sandbox, req)
         if decision.malformed:
             response = _malformed(response)
-        status = self._send(response)
-        self._log(path, status, started, scope, decision)
+        self._seen(path, response.status, scope, decision)
+        self._log(path, self._send(response), started)
 
     def _dispatch(self, sandbox: Sandbox, req: Request) -> Response:
         found = routes.match(req.path)
@@ -283,10 +287,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # Logging: method, path (never the query), status and time; never headers or bodies.
 
-    def _log(
-        self, path: str, status: int | str, started: float, scope: str | None = None, decision: Decision = NO_FAULT
-    ) -> None:
+    def _log(self, path: str, status: int | str, started: float) -> None:
         log.info("%s %s %s %.0fms", self.command, path, status, (time.monotonic() - started) * 1000)
+
+    def _seen(self, path: str, status: int | str, scope: str | None, decision: Decision) -> None:
         if scope:  # Plcloud calls only, not /_sandbox/ itself
             self.server.sandbox.seen.add(self.command, path, status, _applied(decision))
 
