@@ -4,6 +4,7 @@ from django.shortcuts import render
 from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors as cdn_selectors
+from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
 from connections.services import read
 from plcloud import PlcloudError, identity_version
@@ -14,7 +15,9 @@ def home(request):
     """The dashboard: whether Plcloud answers, and how long the prepaid traffic lasts."""
     error = version = forecast = None
     try:
-        version = identity_version(settings.PLCLOUD_AUTH_URL, timeout=settings.PLCLOUD_CONNECT_TIMEOUT)
+        version = identity_version(
+            settings.PLCLOUD_AUTH_URL, timeout=settings.PLCLOUD_CONNECT_TIMEOUT, circuit=CacheBreaker()
+        )
     except PlcloudError as exc:
         error = exc.message
     problem = None
