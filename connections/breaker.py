@@ -7,6 +7,10 @@ page shows that Plcloud is unavailable. Once the cooldown is over, one call (in 
 deployment: ``cache.add`` is atomic in Redis) goes out as a trial; its success closes the
 breaker, its failure opens it for another cooldown.
 
+Within one breaker (one client: one page view or one task run), a service that has failed once
+is not called again: a page that makes several calls answers within one read timeout (plus the
+client's short retry waits), not one timeout per call.
+
 A service is an identity URL or a region's endpoint, so one failing region does not stop the
 others. The state lives in Django's cache, not in this process: with ``CACHE_URL`` on Redis all
 processes agree; with the default per-process memory each process keeps its own.
@@ -58,8 +62,11 @@ class CacheBreaker:
         self.cooldown = settings.PLCLOUD_BREAKER_COOLDOWN if cooldown is None else cooldown
         self._trials: set[str] = set()
         self._dirty: set[str] = set()  # services with failures or an open state to clear on success
+        self._failed_here: set[str] = set()
 
     def allow(self, service: str) -> None:
+        if service in self._failed_here:
+            raise CircuitOpen(_("Plcloud already failed to answer during this request; not asked again."))
         if not self.threshold:
             return
         fails_key, open_key, trial_key = _keys(service)
@@ -86,6 +93,7 @@ class CacheBreaker:
             self._trials.discard(service)
 
     def failed(self, service: str) -> None:
+        self._failed_here.add(service)
         if not self.threshold:
             return
         fails_key, open_key, trial_key = _keys(service)

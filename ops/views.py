@@ -15,9 +15,10 @@ def home(request):
     """The dashboard: whether Plcloud answers, and how long the prepaid traffic lasts."""
     error = version = forecast = None
     try:
-        version = identity_version(
-            settings.PLCLOUD_AUTH_URL, timeout=settings.PLCLOUD_CONNECT_TIMEOUT, circuit=CacheBreaker()
-        )
+        # A probe for the dashboard: at most a second's wait for the answer, so a slow Plcloud
+        # costs this page no more than the member's own call does.
+        probe_timeout = (settings.PLCLOUD_CONNECT_TIMEOUT, min(1.0, settings.PLCLOUD_READ_TIMEOUT))
+        version = identity_version(settings.PLCLOUD_AUTH_URL, timeout=probe_timeout, circuit=CacheBreaker())
     except PlcloudError as exc:
         error = exc.message
     problem = None
