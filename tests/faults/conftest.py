@@ -15,6 +15,7 @@ from django.core.signals import got_request_exception
 
 from jobs.models import Job, Kind
 from plcloud import Client
+from tests.helpers import SandboxProcess
 
 TALLY = {"injected": 0, "server_errors": 0, "tests": 0}
 
@@ -23,6 +24,13 @@ TALLY = {"injected": 0, "server_errors": 0, "tests": 0}
 def fault_tally(sandbox, monkeypatch):
     """Counts this test's injected faults (on the wire) and 500s (in the panel) into TALLY."""
     sandbox.forget_requests()
+    forget = sandbox.forget_requests
+
+    def counting_forget():  # a test that starts the record afresh keeps its faults in the tally
+        TALLY["injected"] += sandbox.requests_seen()["faulted"]
+        forget()
+
+    monkeypatch.setattr(sandbox, "forget_requests", counting_forget)
     errors: list[int] = []
     get_response = BaseHandler.get_response
 
@@ -76,3 +84,39 @@ def member(client, operator, connect_demo):
 @pytest.fixture
 def job(operator):
     return Job.objects.create(owner=operator, kind=Kind.PREFETCH, domain_id=1, domain_name="www.example.com")
+
+
+@pytest.fixture(scope="session")
+def other_sandbox(tmp_path_factory):
+    """A second Plcloud (its own process and state): another member's, healthy while ours is not."""
+    process = SandboxProcess(tmp_path_factory.mktemp("other-sandbox") / "sandbox.sqlite3")
+    try:
+        process.start()
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def connect_other(panel_settings, sandbox, other_sandbox):
+    """Connect a member to the second sandbox as its demo user."""
+    from connections import services
+
+    panel_settings.PLCLOUD_AUTH_URLS = [sandbox.auth_url, other_sandbox.auth_url]
+
+    def connect(user):
+        return services.connect(
+            user=user, username="demo", password="secreetword", tenant_name="demo", auth_url=other_sandbox.auth_url
+        )
+
+    return connect
+
+
+def session_cookie(user) -> dict[str, str]:
+    """A signed-in panel session for ``requests`` against the live server."""
+    from django.conf import settings
+    from django.test import Client as DjangoClient
+
+    browser = DjangoClient()
+    browser.force_login(user)
+    return {settings.SESSION_COOKIE_NAME: browser.cookies[settings.SESSION_COOKIE_NAME].value}
