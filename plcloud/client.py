@@ -109,6 +109,7 @@ class Client:
         # Called after every sign-in, so a caller can store the renewed token at once.
         self.on_authenticated = on_authenticated
         self.retry = retry or RetryPolicy()
+        self._renewal_refused = False
         # A caller's circuit breaker (plcloud.circuit.Circuit); None sends every call.
         self.circuit = circuit
         self.access: Access | None = None
@@ -190,11 +191,17 @@ class Client:
         try:
             document = self._send_service(method, path, json=json, params=params)
         except AuthError as error:
-            if isinstance(error, Forbidden) or not self.can_reauthenticate:
+            if isinstance(error, Forbidden) or not self.can_reauthenticate or self._renewal_refused:
                 raise
-            # Once: a token refused right after a fresh sign-in means the account itself is refused.
+            # Once: a token refused right after a fresh sign-in means the account itself is refused,
+            # and this client stops signing in again until some call succeeds.
             self.authenticate()
-            document = self._send_service(method, path, json=json, params=params)
+            try:
+                document = self._send_service(method, path, json=json, params=params)
+            except AuthError as again:
+                self._renewal_refused = not isinstance(again, Forbidden)
+                raise
+        self._renewal_refused = False
         if wrapper is None:
             return document
         return unwrap(document, wrapper, method, path)
