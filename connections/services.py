@@ -220,7 +220,8 @@ def explain(error: Exception) -> Problem:
         return Problem(_("Plcloud refused the request: %(reason)s") % {"reason": error.message})
     # A change whose answer was lost or unreadable may have been made all the same: say so, so
     # nobody sends it again blindly (the panel itself never resends one).
-    unsure = error.method not in ("", "GET", "HEAD") if isinstance(error, PlcloudError) else False
+    # (A sign-in is a POST too, but changes nothing.)
+    unsure = isinstance(error, PlcloudError) and error.method not in ("", "GET", "HEAD") and error.path != "/tokens"
     check = " " + _("The change may have been made: check before trying again.") if unsure else ""
     if isinstance(error, CircuitOpen):
         return Problem(

@@ -53,6 +53,8 @@ def fault_tally(sandbox, monkeypatch):
         TALLY["injected"] += sandbox.requests_seen()["faulted"]
         TALLY["server_errors"] += len(errors)
         TALLY["tests"] += 1
+    if errors:
+        pytest.fail(f"the panel answered {len(errors)} request(s) with a 500 during this test")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -45,3 +45,27 @@ def test_a_change_that_needs_the_domain_first_sends_nothing_when_it_cannot_be_re
     page = response.content.decode()
     assert response.status_code == 200 and "The panel could not read this domain from Plcloud." in page
     assert {c["method"] for c in sandbox.requests_seen()["requests"]} == {"GET"}
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("drop_rate", "Plcloud is not reachable right now. Nothing was lost; try again in a minute."),
+        ("error_rate", "Plcloud is not reachable right now. Nothing was lost; try again in a minute."),
+        ("malformed_rate", "Plcloud answered with something the panel could not read. Try again later."),
+    ],
+)
+def test_signing_in_to_a_failing_identity_keeps_the_form_and_is_audited(
+    client, viewer, panel_settings, sandbox, fault, message
+):
+    client.force_login(viewer)
+    sandbox.set_faults(**{fault: 1.0, "scope": "identity"})
+    sandbox.forget_requests()
+    fields = {"auth_url": sandbox.auth_url, "username": "demo-kept", "password": "secreetword", "tenant_name": "demo"}
+    response = client.post("/connection/", fields)
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page
+    assert 'value="demo-kept"' in page and "secreetword" not in page
+    entry = AuditEntry.objects.get(actor=viewer, action="connection.connect")
+    assert entry.outcome == Outcome.FAILED and entry.error == message
+    assert [c["method"] for c in sandbox.requests_seen()["requests"]] == ["POST"]  # a sign-in is not retried
