@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from plcloud import CircuitOpen
+from plcloud import CircuitOpen, Unavailable
 
 # The trial call's claim expires on its own if its process dies mid-call.
 TRIAL_GRACE_SECONDS = 5
@@ -62,11 +62,13 @@ class CacheBreaker:
         self.cooldown = settings.PLCLOUD_BREAKER_COOLDOWN if cooldown is None else cooldown
         self._trials: set[str] = set()
         self._dirty: set[str] = set()  # services with failures or an open state to clear on success
-        self._failed_here: set[str] = set()
+        self._failed_here: dict[str, Unavailable] = {}
 
     def allow(self, service: str) -> None:
-        if service in self._failed_here:
-            raise CircuitOpen(_("Plcloud already failed to answer during this request; not asked again."))
+        first = self._failed_here.get(service)
+        if first is not None:
+            # The same failure again, as one not sent (no method): the page tells it once, truthfully.
+            raise type(first)(first.message, status_code=first.status_code)
         if not self.threshold:
             return
         fails_key, open_key, trial_key = _keys(service)
@@ -92,8 +94,8 @@ class CacheBreaker:
             self._dirty.discard(service)
             self._trials.discard(service)
 
-    def failed(self, service: str) -> None:
-        self._failed_here.add(service)
+    def failed(self, service: str, error: Unavailable) -> None:
+        self._failed_here.setdefault(service, error)
         if not self.threshold:
             return
         fails_key, open_key, trial_key = _keys(service)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from plcloud.errors import Unavailable
+
 
 class Circuit(Protocol):
     """Called once per logical call (after the client's own retries), keyed by service base URL:
@@ -19,5 +21,5 @@ class Circuit(Protocol):
     def succeeded(self, service: str) -> None:
         """The service answered (any answer that is not a failure of the service, 4xx included)."""
 
-    def failed(self, service: str) -> None:
+    def failed(self, service: str, error: Unavailable) -> None:
         """The service failed: timeout, refused or dropped connection, 5xx or 429."""

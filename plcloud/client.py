@@ -232,9 +232,9 @@ class Client:
             circuit.allow(service)
         try:
             document = self._send_with_retries(method, url, path, json=json, token=token, params=params)
-        except Unavailable:
+        except Unavailable as error:
             if circuit is not None:
-                circuit.failed(service)
+                circuit.failed(service, error)
             raise
         except (AuthError, NotFound, ValidationError, ProtocolError):
             if circuit is not None:
@@ -294,19 +294,22 @@ def identity_version(
     service = auth_url.rstrip("/")
     if circuit is not None:
         circuit.allow(service)
-    with requests.Session() as session:
-        try:
-            response = session.get(service + "/", timeout=timeout, allow_redirects=False)
-        except requests.Timeout:
-            if circuit is not None:
-                circuit.failed(service)
-            raise TimedOut("Plcloud identity did not answer in time", method="GET", path="/") from None
-        except requests.RequestException:
-            if circuit is not None:
-                circuit.failed(service)
-            raise Unavailable("could not reach Plcloud identity", method="GET", path="/") from None
+    try:
+        with requests.Session() as session:
+            try:
+                response = session.get(service + "/", timeout=timeout, allow_redirects=False)
+            except requests.Timeout:
+                raise TimedOut("Plcloud identity did not answer in time", method="GET", path="/") from None
+            except requests.RequestException:
+                raise Unavailable("could not reach Plcloud identity", method="GET", path="/") from None
+        if response.status_code >= 500:
+            raise error_for(response, "GET", "/")
+    except Unavailable as error:
+        if circuit is not None:
+            circuit.failed(service, error)
+        raise
     if circuit is not None:
-        (circuit.failed if response.status_code >= 500 else circuit.succeeded)(service)
+        circuit.succeeded(service)
     document = read_answer(response, "GET", "/")
     if not isinstance(document, dict) or not isinstance(document.get("version"), dict):
         raise ProtocolError("the identity answer is not a Keystone version document", method="GET", path="/")
