@@ -1,9 +1,11 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -34,12 +36,35 @@ from tickets import selectors as ticket_selectors
 DOMAINS_PER_PAGE = 25
 
 
+class DomainUnreadable(Exception):
+    """Plcloud did not give the domain (outage, unreadable answer, session): the page says why."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
 def _get_domain_or_404(request, domain_id: int) -> dict:
     """The member's domain, fresh from Plcloud; another tenant's answers 404 upstream and here."""
     try:
         return decorate(selectors.domain(request, domain_id))
     except NotFound:
         raise Http404 from None
+    except PlcloudError as error:
+        context = {"problem": explain(error), "domain_id": domain_id}
+        raise DomainUnreadable(render(request, "cdn/domain_problem.html", context)) from None
+
+
+def _with_domain(view):
+    """Views that start from the domain answer its problem page when Plcloud cannot give it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainUnreadable as unreadable:
+            return unreadable.response
+
+    return wrapped
 
 
 @role_required(Role.VIEWER)
@@ -114,6 +139,7 @@ def domain_create(request):
 
 
 @role_required(Role.VIEWER)
+@_with_domain
 def domain_detail(request, domain_id: int):
     domain = _get_domain_or_404(request, domain_id)
     initial = {
@@ -162,6 +188,7 @@ def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, s
 
 @role_required(Role.OPERATOR)
 @require_POST
+@_with_domain
 def domain_toggle(request, domain_id: int):
     domain = _get_domain_or_404(request, domain_id)
     enable = request.POST.get("enable") == "1"
@@ -177,6 +204,7 @@ def domain_toggle(request, domain_id: int):
 
 @role_required(Role.OPERATOR)
 @require_POST
+@_with_domain
 def domain_delete(request, domain_id: int):
     domain = _get_domain_or_404(request, domain_id)
     form = DeleteDomainForm(request.POST, domain_name=domain["domainName"], prefix="delete")
@@ -256,6 +284,7 @@ def budget_alert(request):
 
 
 @role_required(Role.VIEWER)
+@_with_domain
 def domain_flow(request, domain_id: int):
     domain = _get_domain_or_404(request, domain_id)
     period = request.GET.get("period") if request.GET.get("period") in traffic.PERIODS else "24h"

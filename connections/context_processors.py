@@ -1,15 +1,27 @@
+from django.conf import settings
+
+from connections import breaker
 from connections.models import PlcloudConnection
 
 
 def plcloud_connection(request):
-    """The member's connection state for the shell; reads the database only, never Plcloud."""
+    """The member's connection state for the shell; reads the database and cache only, never Plcloud."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     connection = (
         PlcloudConnection.objects.filter(user=user)
-        .only("plcloud_username", "tenant_name", "region", "token_expires", "keep_connected", "endpoints")
+        .only(
+            "plcloud_username", "tenant_name", "region", "token_expires", "keep_connected", "endpoints",
+            "auth_url", "endpoint",
+        )  # fmt: skip
         .first()
     )
     expired = connection is not None and connection.token_expired and not connection.keep_connected
-    return {"plcloud": connection, "plcloud_reconnect": connection is None or expired}
+    # The services this member's pages call: an open breaker on any of them is an outage for them.
+    services = [connection.auth_url, connection.endpoint] if connection else [settings.PLCLOUD_AUTH_URL]
+    return {
+        "plcloud": connection,
+        "plcloud_reconnect": connection is None or expired,
+        "plcloud_outage": breaker.any_open(services),
+    }

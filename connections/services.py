@@ -16,8 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
-from plcloud import AuthError, Client, Forbidden, NotFound, PlcloudError, ProtocolError, Unavailable, ValidationError
+from plcloud import (
+    AuthError,
+    CircuitOpen,
+    Client,
+    Forbidden,
+    NotFound,
+    PlcloudError,
+    ProtocolError,
+    TimedOut,
+    Unavailable,
+    ValidationError,
+)
 from plcloud_panel.crypto import Undecryptable, decrypt, encrypt, rotate
 
 T = TypeVar("T")
@@ -37,7 +49,11 @@ class Problem:
 
 
 def _client_kwargs() -> dict:
-    return {"timeout": (settings.PLCLOUD_CONNECT_TIMEOUT, settings.PLCLOUD_READ_TIMEOUT)}
+    # The client retries reads itself (plcloud.RetryPolicy); the breaker is shared through the cache.
+    return {
+        "timeout": (settings.PLCLOUD_CONNECT_TIMEOUT, settings.PLCLOUD_READ_TIMEOUT),
+        "circuit": CacheBreaker(),
+    }
 
 
 def allowed_auth_urls() -> list[str]:
@@ -202,10 +218,30 @@ def explain(error: Exception) -> Problem:
         return Problem(_("Plcloud has no such object; it may have been deleted."), missing=True)
     if isinstance(error, ValidationError):
         return Problem(_("Plcloud refused the request: %(reason)s") % {"reason": error.message})
+    # A change whose answer was lost or unreadable may have been made all the same: say so, so
+    # nobody sends it again blindly (the panel itself never resends one).
+    # (A sign-in is a POST too, but changes nothing.)
+    unsure = isinstance(error, PlcloudError) and error.method not in ("", "GET", "HEAD") and error.path != "/tokens"
+    check = " " + _("The change may have been made: check before trying again.") if unsure else ""
+    if isinstance(error, CircuitOpen):
+        return Problem(
+            _("Plcloud is unavailable: it failed repeatedly, so the panel is not calling it for a short while.")
+            + " "
+            + _("Nothing was sent; try again in a minute.")
+        )
+    if isinstance(error, TimedOut):
+        text = _("Plcloud did not answer within %(seconds)s seconds.") % {
+            "seconds": f"{settings.PLCLOUD_READ_TIMEOUT:g}"
+        }
+        return Problem(text + (check or " " + _("Try again in a minute.")))
     if isinstance(error, Unavailable):
+        if unsure and error.status_code is None:
+            return Problem(_("The connection to Plcloud was lost before it answered.") + check)
+        # A 5xx, or a connection that failed before anything was sent.
         return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."))
     if isinstance(error, ProtocolError):
-        return Problem(_("Plcloud answered with something the panel could not read. Try again later."))
+        unreadable = _("Plcloud answered with something the panel could not read.")
+        return Problem(unreadable + (check or " " + _("Try again later.")))
     return Problem(_("The Plcloud call failed: %(reason)s") % {"reason": getattr(error, "message", str(error))})
 
 

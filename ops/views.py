@@ -4,6 +4,7 @@ from django.shortcuts import render
 from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors as cdn_selectors
+from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
 from connections.services import read
 from plcloud import PlcloudError, identity_version
@@ -14,7 +15,10 @@ def home(request):
     """The dashboard: whether Plcloud answers, and how long the prepaid traffic lasts."""
     error = version = forecast = None
     try:
-        version = identity_version(settings.PLCLOUD_AUTH_URL, timeout=settings.PLCLOUD_CONNECT_TIMEOUT)
+        # A probe for the dashboard: at most a second's wait for the answer, so a slow Plcloud
+        # costs this page no more than the member's own call does.
+        probe_timeout = (settings.PLCLOUD_CONNECT_TIMEOUT, min(1.0, settings.PLCLOUD_READ_TIMEOUT))
+        version = identity_version(settings.PLCLOUD_AUTH_URL, timeout=probe_timeout, circuit=CacheBreaker())
     except PlcloudError as exc:
         error = exc.message
     problem = None

@@ -1,25 +1,32 @@
 """Client for the Plcloud API (Keystone v2.0 identity, CDN and ticket services)."""
 
-from plcloud.client import Client, identity_version
+from plcloud.circuit import Circuit
+from plcloud.client import Client, RetryPolicy, identity_version
 from plcloud.errors import (
     AuthError,
+    CircuitOpen,
     EndpointNotFound,
     Forbidden,
     NotFound,
     PlcloudError,
     ProtocolError,
+    TimedOut,
     Unavailable,
     ValidationError,
 )
 
 __all__ = [
     "AuthError",
+    "Circuit",
+    "CircuitOpen",
     "Client",
     "EndpointNotFound",
     "Forbidden",
     "NotFound",
     "PlcloudError",
     "ProtocolError",
+    "RetryPolicy",
+    "TimedOut",
     "Unavailable",
     "ValidationError",
     "identity_version",

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import requests
 
 from plcloud.cdn import CdnManager
+from plcloud.circuit import Circuit
 from plcloud.errors import (
     AuthError,
     Forbidden,
     NotFound,
     PlcloudError,
     ProtocolError,
+    TimedOut,
     Unavailable,
     ValidationError,
 )
@@ -29,6 +33,37 @@ DEFAULT_TIMEOUT = (3.05, 30.0)
 # that dies in flight.
 EXPIRY_MARGIN = timedelta(seconds=30)
 USER_AGENT = "plcloud-panel/1.0 (python-requests)"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Which calls are tried again after a server error or a dropped connection, and how.
+
+    Our own loop rather than urllib3's ``Retry`` on the session's adapter: the client accepts a
+    caller's session, and mounting an adapter on it would change the caller's other calls; urllib3
+    would also retry a read timeout (a slow service stays slow, and the page must answer within
+    the timeout plus a second) and report the last 5xx as its own ``RetryError``; and a circuit
+    breaker must see one outcome per call, after the retries. Only GET and HEAD are retried: a
+    POST, PUT or DELETE whose answer was lost may have been carried out, so it is never sent
+    twice. A timeout and a 429 are not retried either.
+
+    Waits are "full jitter" (uniform between 0 and the capped exponential step), so many clients
+    failing together do not retry in step. The defaults add at most 0.2 + 0.4 = 0.6 s.
+    """
+
+    attempts: int = 3  # in all, the first one included
+    backoff: float = 0.2  # the first wait's upper bound in seconds, doubled for each further one
+    cap: float = 0.5  # no single wait is longer
+    methods: frozenset[str] = frozenset({"GET", "HEAD"})
+
+    def tries(self, method: str) -> int:
+        return max(1, self.attempts) if method in self.methods else 1
+
+    def wait(self, retry: int) -> float:
+        return random.uniform(0, min(self.cap, self.backoff * 2**retry))
+
+
+NO_RETRY = RetryPolicy(attempts=1)
 
 
 class Client:
@@ -53,6 +88,8 @@ class Client:
         session: requests.Session | None = None,
         token_expires: datetime | None = None,
         on_authenticated: Callable[[Client], None] | None = None,
+        retry: RetryPolicy | None = None,
+        circuit: Circuit | None = None,
     ) -> None:
         if endpoint_type not in ENDPOINT_TYPES:
             raise ValueError(f"endpoint_type must be one of {', '.join(ENDPOINT_TYPES)}")
@@ -71,6 +108,10 @@ class Client:
         self._token_expires = token_expires
         # Called after every sign-in, so a caller can store the renewed token at once.
         self.on_authenticated = on_authenticated
+        self.retry = retry or RetryPolicy()
+        self._renewal_refused = False
+        # A caller's circuit breaker (plcloud.circuit.Circuit); None sends every call.
+        self.circuit = circuit
         self.access: Access | None = None
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -116,7 +157,9 @@ class Client:
         if not self.can_reauthenticate:
             raise AuthError("the token is no longer valid and no password is held to renew it")
         body = token_request(self.username, self._password, tenant_name=self.tenant_name, tenant_id=self._tenant_id)
-        document = self._send("POST", f"{self.auth_url}/tokens", "/tokens", json=body, token=None)
+        document = self._send(
+            "POST", f"{self.auth_url}/tokens", "/tokens", json=body, token=None, service=self.auth_url
+        )
         access = parse_access(document)
         endpoint, region = access.endpoint(self.region_name, self.endpoint_type)
         self.access = access
@@ -146,12 +189,19 @@ class Client:
         if self._token is None or self._endpoint is None or self._expired():
             self.authenticate()
         try:
-            document = self._send(method, self._endpoint + path, path, json=json, params=params, token=self._token)
+            document = self._send_service(method, path, json=json, params=params)
         except AuthError as error:
-            if isinstance(error, Forbidden) or not self.can_reauthenticate:
+            if isinstance(error, Forbidden) or not self.can_reauthenticate or self._renewal_refused:
                 raise
+            # Once: a token refused right after a fresh sign-in means the account itself is refused,
+            # and this client stops signing in again until some call succeeds.
             self.authenticate()
-            document = self._send(method, self._endpoint + path, path, json=json, params=params, token=self._token)
+            try:
+                document = self._send_service(method, path, json=json, params=params)
+            except AuthError as again:
+                self._renewal_refused = not isinstance(again, Forbidden)
+                raise
+        self._renewal_refused = False
         if wrapper is None:
             return document
         return unwrap(document, wrapper, method, path)
@@ -161,8 +211,61 @@ class Client:
             return False
         return datetime.now(UTC) >= self._token_expires - EXPIRY_MARGIN
 
+    def _send_service(self, method: str, path: str, *, json: object, params: dict | None) -> object:
+        endpoint = self._endpoint
+        return self._send(method, endpoint + path, path, json=json, params=params, token=self._token, service=endpoint)
+
     def _send(
-        self, method: str, url: str, path: str, *, json: object, token: str | None, params: dict | None = None
+        self,
+        method: str,
+        url: str,
+        path: str,
+        *,
+        json: object,
+        token: str | None,
+        service: str,
+        params: dict | None = None,
+    ) -> object:
+        """One call as the caller sees it: the circuit asked first, retries inside, one outcome told."""
+        circuit = self.circuit
+        if circuit is not None:
+            circuit.allow(service)
+        try:
+            document = self._send_with_retries(method, url, path, json=json, token=token, params=params)
+        except Unavailable as error:
+            if circuit is not None:
+                circuit.failed(service, error)
+            raise
+        except (AuthError, NotFound, ValidationError, ProtocolError):
+            if circuit is not None:
+                circuit.succeeded(service)  # it answered; the answer is another matter
+            raise
+        if circuit is not None:
+            circuit.succeeded(service)
+        return document
+
+    def _send_with_retries(
+        self, method: str, url: str, path: str, *, json: object, token: str | None, params: dict | None
+    ) -> object:
+        tries = self.retry.tries(method)
+        for attempt in range(1, tries + 1):
+            try:
+                return self._send_once(method, url, path, json=json, token=token, params=params)
+            except TimedOut:
+                raise
+            except Unavailable as error:
+                if attempt >= tries or error.status_code == 429:
+                    raise
+                wait = self.retry.wait(attempt - 1)
+                log.info(
+                    "%s %s failed (%s); retry %d of %d in %.2f s",
+                    method, path, error.status_code or "no answer", attempt, tries - 1, wait,
+                )  # fmt: skip
+                time.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(
+        self, method: str, url: str, path: str, *, json: object, token: str | None, params: dict | None
     ) -> object:
         headers = {"X-Auth-Token": token} if token else {}
         started = time.monotonic()
@@ -171,7 +274,7 @@ class Client:
                 method, url, json=json, params=params, headers=headers, timeout=self.timeout, allow_redirects=False
             )
         except requests.Timeout:
-            raise Unavailable("Plcloud did not answer in time", method=method, path=path) from None
+            raise TimedOut("Plcloud did not answer in time", method=method, path=path) from None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
             raise Unavailable(
                 "could not reach Plcloud (connection refused or dropped)", method=method, path=path
@@ -184,15 +287,29 @@ class Client:
         return read_answer(response, method, path)
 
 
-def identity_version(auth_url: str, *, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT) -> dict:
+def identity_version(
+    auth_url: str, *, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT, circuit: Circuit | None = None
+) -> dict:
     """The identity service's version document; a cheap way to tell it is reachable."""
-    with requests.Session() as session:
-        try:
-            response = session.get(auth_url.rstrip("/") + "/", timeout=timeout, allow_redirects=False)
-        except requests.Timeout:
-            raise Unavailable("Plcloud identity did not answer in time", method="GET", path="/") from None
-        except requests.RequestException:
-            raise Unavailable("could not reach Plcloud identity", method="GET", path="/") from None
+    service = auth_url.rstrip("/")
+    if circuit is not None:
+        circuit.allow(service)
+    try:
+        with requests.Session() as session:
+            try:
+                response = session.get(service + "/", timeout=timeout, allow_redirects=False)
+            except requests.Timeout:
+                raise TimedOut("Plcloud identity did not answer in time", method="GET", path="/") from None
+            except requests.RequestException:
+                raise Unavailable("could not reach Plcloud identity", method="GET", path="/") from None
+        if response.status_code >= 500:
+            raise error_for(response, "GET", "/")
+    except Unavailable as error:
+        if circuit is not None:
+            circuit.failed(service, error)
+        raise
+    if circuit is not None:
+        circuit.succeeded(service)
     document = read_answer(response, "GET", "/")
     if not isinstance(document, dict) or not isinstance(document.get("version"), dict):
         raise ProtocolError("the identity answer is not a Keystone version document", method="GET", path="/")

@@ -42,6 +42,14 @@ class Unavailable(PlcloudError):
     """Timeouts, refused or dropped connections, HTTP 5xx and 429: worth retrying later."""
 
 
+class TimedOut(Unavailable):
+    """No answer within the read timeout (or no connection within the connect timeout)."""
+
+
+class CircuitOpen(Unavailable):
+    """Not sent: the caller's circuit breaker holds calls to this service after repeated failures."""
+
+
 class ProtocolError(PlcloudError):
     """An answer that is not JSON, lacks its wrapper key, or has an unexpected shape."""
 

@@ -176,6 +176,11 @@ PLCLOUD_AUTH_URL = env.http_url("PLCLOUD_AUTH_URL", "http://127.0.0.1:5001/v2.0"
 PLCLOUD_AUTH_URLS = env.http_urls("PLCLOUD_AUTH_URLS", [PLCLOUD_AUTH_URL])
 PLCLOUD_CONNECT_TIMEOUT = env.number("PLCLOUD_CONNECT_TIMEOUT", 3.05, minimum=0.1)
 PLCLOUD_READ_TIMEOUT = env.number("PLCLOUD_READ_TIMEOUT", 30.0, minimum=0.1)
+# Circuit breaker (connections/breaker.py): after this many failed calls in a row to one Plcloud
+# service the panel stops calling it for the cooldown (seconds), then lets one trial call through.
+# 0 turns it off. Its state is in the cache, so set CACHE_URL to Redis to share it between processes.
+PLCLOUD_BREAKER_THRESHOLD = env.integer("PLCLOUD_BREAKER_THRESHOLD", 5, minimum=0)
+PLCLOUD_BREAKER_COOLDOWN = env.number("PLCLOUD_BREAKER_COOLDOWN", 30.0, minimum=1.0)
 
 # Celery. Without a broker URL the embedded filesystem transport needs no server; see README.
 CELERY_BROKER_URL = env.broker(("CELERY_BROKER_URL", "REDIS_URL"), "filesystem://")

@@ -61,3 +61,14 @@ def put_timings(ctx: Sandbox, req: Request) -> Response:
     except ConfigError as error:
         raise bad_request(str(error)) from None
     return Response(200, timings.as_dict())
+
+
+def get_requests(ctx: Sandbox, req: Request) -> Response:
+    require_key(ctx, req)
+    return Response(200, ctx.seen.snapshot())
+
+
+def delete_requests(ctx: Sandbox, req: Request) -> Response:
+    require_key(ctx, req)
+    ctx.seen.clear()
+    return no_content()

@@ -51,6 +51,7 @@ ROUTES = (
         {"GET": control.get_faults, "PUT": control.put_faults, "DELETE": control.delete_faults},
     ),
     _route(r"/_sandbox/timings", {"GET": control.get_timings, "PUT": control.put_timings}),
+    _route(r"/_sandbox/requests", {"GET": control.get_requests, "DELETE": control.delete_requests}),
     _route(r"/v2\.0/?", {"GET": identity.version}),
     _route(r"/v2\.0/tokens", {"POST": identity.issue_token}),
     _route(r"/v2\.0/tenants", {"GET": identity.list_tenants}),

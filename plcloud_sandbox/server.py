@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from plcloud_sandbox import identity, routes
 from plcloud_sandbox.config import LiveTimings, Settings
 from plcloud_sandbox.faults import NO_FAULT, Decision, FaultSwitch
+from plcloud_sandbox.seen import RequestLog
 from plcloud_sandbox.store import Store, open_store
 from plcloud_sandbox.wire import TITLES, ApiError, Request, Response, dumps, error_document
 
@@ -39,6 +40,7 @@ class Sandbox:
         self.store = store
         self.timings = LiveTimings(settings.timings)
         self.faults = FaultSwitch(settings.faults)
+        self.seen = RequestLog()
         self.admin_key = settings.admin_key
         self.public_url = settings.public_url
 
@@ -111,23 +113,27 @@ class Handler(BaseHTTPRequestHandler):
         sandbox = self.server.sandbox
         parts = urlsplit(self.path)
         path = parts.path or "/"
+        scope = routes.fault_scope(path)
+        # Each call is recorded before its answer leaves, so a client that has its answer (or
+        # its dropped connection) finds the call in /_sandbox/requests.
         try:
             body = self._read_body()
         except ApiError as error:
+            self._seen(path, error.status, scope, NO_FAULT)
             self._log(path, self._send_error(error, close=self.close_connection), started)
             return
 
-        scope = routes.fault_scope(path)
         decision = sandbox.faults.decide(scope) if scope else NO_FAULT
         if decision.latency_s:
             time.sleep(decision.latency_s)
         if decision.drop:
+            self._seen(path, "dropped", scope, decision)
             self._drop()
             self._log(path, "dropped", started)
             return
         if decision.error_status or decision.unauthorized:
-            status = self._send_fault(decision)
-            self._log(path, status, started)
+            self._seen(path, decision.error_status or 401, scope, decision)
+            self._log(path, self._send_fault(decision), started)
             return
 
         req = Request(
@@ -141,8 +147,8 @@ class Handler(BaseHTTPRequestHandler):
         response = self._dispatch(sandbox, req)
         if decision.malformed:
             response = _malformed(response)
-        status = self._send(response)
-        self._log(path, status, started)
+        self._seen(path, response.status, scope, decision)
+        self._log(path, self._send(response), started)
 
     def _dispatch(self, sandbox: Sandbox, req: Request) -> Response:
         found = routes.match(req.path)
@@ -284,11 +290,31 @@ class Handler(BaseHTTPRequestHandler):
     def _log(self, path: str, status: int | str, started: float) -> None:
         log.info("%s %s %s %.0fms", self.command, path, status, (time.monotonic() - started) * 1000)
 
+    def _seen(self, path: str, status: int | str, scope: str | None, decision: Decision) -> None:
+        if scope:  # Plcloud calls only, not /_sandbox/ itself
+            self.server.sandbox.seen.add(self.command, path, status, _applied(decision))
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # _log covers it, without the request line's query string
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
         log.debug("%s " + format, self.address_string(), *args)
+
+
+def _applied(decision: Decision) -> list[str]:
+    """The faults that shaped this answer, by name, for /_sandbox/requests."""
+    names = []
+    if decision.latency_s:
+        names.append("latency")
+    if decision.drop:
+        names.append("drop")
+    elif decision.error_status:
+        names.append("error")
+    elif decision.unauthorized:
+        names.append("unauthorized")
+    elif decision.malformed:
+        names.append("malformed")
+    return names
 
 
 def _malformed(response: Response) -> Response:

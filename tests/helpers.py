@@ -124,6 +124,21 @@ class SandboxProcess:
     def reset_timings(self) -> dict:
         return self._control("PUT", "timings", self.timings)
 
+    def requests_seen(self) -> dict:
+        """Plcloud calls answered since the last ``forget_requests()``: totals, fault counts, entries."""
+        return self._control("GET", "requests")
+
+    def calls(self, method: str | None = None, path_end: str = "") -> list[dict]:
+        """The recorded calls, optionally of one method and whose path ends with ``path_end``."""
+        return [
+            entry
+            for entry in self.requests_seen()["requests"]
+            if (method is None or entry["method"] == method) and entry["path"].endswith(path_end)
+        ]
+
+    def forget_requests(self) -> None:
+        self._control("DELETE", "requests")
+
     def _control(self, method: str, what: str, body: dict | None = None) -> dict:
         response = self.control.request(method, f"{self.base_url}/_sandbox/{what}", json=body, timeout=10)
         response.raise_for_status()

@@ -129,3 +129,34 @@ def test_it_changes_timings_at_run_time_and_refuses_bad_ones(sandbox):
     finally:
         sandbox.reset_timings()
     assert sandbox.control.get(url, timeout=5).json() == sandbox.timings
+
+
+def test_it_records_every_plcloud_call_with_the_faults_it_met(sandbox, demo, clean_faults):
+    url = f"{sandbox.base_url}/_sandbox/requests"
+    assert_error(requests.get(url, timeout=5), 401)
+    assert_error(requests.delete(url, timeout=5), 401)
+    sandbox.forget_requests()
+    assert service_call(demo).status_code == 200
+    sandbox.set_faults(error_rate=1.0, scope="service")
+    assert service_call(demo).status_code >= 500
+    sandbox.set_faults(error_rate=0.0, drop_rate=1.0)
+    with pytest.raises(requests.ConnectionError):
+        demo.post("/ticket", json={"summary": "s", "description": "d"})
+    sandbox.set_faults(drop_rate=0.0, malformed_rate=1.0, latency_ms=50)
+    assert service_call(demo).status_code == 200
+    sandbox.clear_faults()
+    assert requests.get(sandbox.auth_url + "/", timeout=5).status_code == 200
+    seen = sandbox.requests_seen()
+    # The control calls above are not Plcloud calls and are not recorded.
+    assert [(e["method"], e["status"], e["faults"]) for e in seen["requests"]] == [
+        ("GET", 200, []),
+        ("GET", seen["requests"][1]["status"], ["error"]),
+        ("POST", "dropped", ["drop"]),
+        ("GET", 200, ["latency", "malformed"]),
+        ("GET", 200, []),
+    ]
+    assert seen["requests"][2]["path"].endswith("/ticket") and seen["requests"][4]["path"] == "/v2.0/"
+    assert seen["total"] == 5 and seen["faulted"] == 3
+    assert seen["faults"] == {"error": 1, "drop": 1, "latency": 1, "malformed": 1}
+    sandbox.forget_requests()
+    assert sandbox.requests_seen() == {"total": 0, "faulted": 0, "faults": {}, "requests": []}

@@ -1,0 +1,45 @@
+"""The Plcloud calls the sandbox has answered, so a test can see on the wire what a client sent.
+
+A bounded record of method, path (never the query or a header), status and the faults applied;
+the counts keep counting after old entries fall off. Read and cleared at /_sandbox/requests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, deque
+
+MAX_ENTRIES = 5000
+
+
+class RequestLog:
+    def __init__(self, size: int = MAX_ENTRIES) -> None:
+        self._lock = threading.Lock()
+        self._entries: deque[dict] = deque(maxlen=size)
+        self._total = 0
+        self._faulted = 0
+        self._faults: Counter[str] = Counter()
+
+    def add(self, method: str, path: str, status: int | str, faults: list[str]) -> None:
+        with self._lock:
+            self._total += 1
+            self._faulted += bool(faults)
+            self._faults.update(faults)
+            self._entries.append({"method": method, "path": path, "status": status, "faults": faults})
+
+    def snapshot(self) -> dict:
+        """``total`` calls, ``faulted`` calls that met at least one fault, counts per fault kind,
+        and the last calls, oldest first."""
+        with self._lock:
+            return {
+                "total": self._total,
+                "faulted": self._faulted,
+                "faults": dict(self._faults),
+                "requests": list(self._entries),
+            }
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._total = self._faulted = 0
+            self._faults.clear()
