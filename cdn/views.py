@@ -51,6 +51,9 @@ def _get_domain_or_404(request, domain_id: int) -> dict:
         raise Http404 from None
     except PlcloudError as error:
         context = {"problem": explain(error), "domain_id": domain_id}
+        if request.method == "POST" and "edit-origin_ips" in request.POST:
+            # The member's edit is kept on the page, to send again once Plcloud answers.
+            context["edit_form"] = OriginAndAreasForm(request.POST, prefix="edit")
         raise DomainUnreadable(render(request, "cdn/domain_problem.html", context)) from None
 
 

@@ -111,8 +111,7 @@ def panel_broker(url: str, options: dict | None = None):
 
 
 def _drop_pools() -> None:
-    """Forget the app's connections and producers, so the next send connects to the new broker."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget the app's connections and producers, so the next send connects to the new broker.
+    (Not closed: kombu's shared producer pools may still hand them out, and a closed one raises.)"""
     app._pool = None
     app.amqp._producer_pool = None

@@ -78,9 +78,7 @@ def test_a_failed_trial_opens_it_for_another_cooldown(member, sandbox, breaker_s
     assert len(service_calls(sandbox)) == 3  # open again: nothing more sent
 
 
-def test_it_is_kept_per_plcloud_endpoint(
-    member, sandbox, other_sandbox, breaker_settings, viewer, connect_other
-):
+def test_it_is_kept_per_plcloud_endpoint(member, sandbox, other_sandbox, breaker_settings, viewer, connect_other):
     connect_other(viewer)
     other = DjangoClient()
     other.force_login(viewer)

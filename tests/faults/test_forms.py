@@ -1,6 +1,8 @@
 """A change whose answer is unreadable or lost: a clear message, the input kept, the failure in the
 audit log, and the change sent once only."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -44,6 +46,21 @@ def test_a_change_that_needs_the_domain_first_sends_nothing_when_it_cannot_be_re
     response = member.post(f"/cdn/{upstream_objects['domain_id']}/toggle/", {"enable": "1"})
     page = response.content.decode()
     assert response.status_code == 200 and "The panel could not read this domain from Plcloud." in page
+    assert {c["method"] for c in sandbox.requests_seen()["requests"]} == {"GET"}
+
+
+def test_an_edit_posted_while_the_domain_cannot_be_read_is_kept_to_send_again(member, sandbox, upstream_objects):
+    sandbox.set_faults(error_rate=1.0, scope="service")
+    sandbox.forget_requests()
+    fields = {"edit-origin_ips": "203.0.113.77\n2001:db8::77", "edit-areas": ["hk", "ov"], "edit-icp_record": ""}
+    response = member.post(f"/cdn/{upstream_objects['domain_id']}/", fields)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Your changes were not sent." in page
+    assert "203.0.113.77\n2001:db8::77</textarea>" in page
+    checked = {
+        m.group(1) for m in re.finditer(r'<input type="checkbox" name="edit-areas" value="(\w+)"[^>]*checked', page)
+    }
+    assert checked == {"hk", "ov"}
     assert {c["method"] for c in sandbox.requests_seen()["requests"]} == {"GET"}
 
 
