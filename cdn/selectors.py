@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import marshal
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -33,11 +35,23 @@ def forget(user) -> None:
 
 def domains(request) -> list[dict]:
     key = _key(request, "domains")
-    cached = cache.get(key)
+    cached = _unpack(cache.get(key))
     if cached is None:
         cached = client_for_request(request).cdn.list()
-        cache.set(key, cached, settings.CDN_CACHE_SECONDS)
+        cache.set(key, marshal.dumps(cached), settings.CDN_CACHE_SECONDS)
     return cached
+
+
+def _unpack(value: bytes | None) -> list[dict] | None:
+    """The cached list. It is kept as marshal bytes: the cache pickles what it stores, and a
+    thousand dicts cost milliseconds to pickle where bytes cost nothing. marshal is only ever
+    given what this function's caller wrote; another Python's bytes read as a miss."""
+    if not isinstance(value, bytes):
+        return None
+    try:
+        return marshal.loads(value)  # noqa: S302 - our own bytes from our own cache, see above
+    except (EOFError, ValueError, TypeError):
+        return None
 
 
 def domain(request, domain_id: int) -> dict:

@@ -6,10 +6,13 @@ translation of ``plcloud.errors`` into sentences a person understands.
 
 from __future__ import annotations
 
+import http.cookiejar
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -48,11 +51,27 @@ class Problem:
     missing: bool = False
 
 
+_local = threading.local()
+
+
+def _shared_session() -> requests.Session:
+    """This thread's HTTP session, kept from one request to the next so that calls reuse open
+    connections (no new TCP and TLS handshake per page). Members never share anything through
+    it: tokens go in each request's headers, redirects are not followed, and cookies are refused."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = requests.Session()
+        session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        _local.session = session
+    return session
+
+
 def _client_kwargs() -> dict:
     # The client retries reads itself (plcloud.RetryPolicy); the breaker is shared through the cache.
     return {
         "timeout": (settings.PLCLOUD_CONNECT_TIMEOUT, settings.PLCLOUD_READ_TIMEOUT),
         "circuit": CacheBreaker(),
+        "session": _shared_session(),
     }
 
 

@@ -113,6 +113,8 @@ class Client:
         # A caller's circuit breaker (plcloud.circuit.Circuit); None sends every call.
         self.circuit = circuit
         self.access: Access | None = None
+        # A caller's session stays the caller's: close() only closes one made here.
+        self._own_session = session is None
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
         self.cdn = CdnManager(self)
@@ -173,7 +175,8 @@ class Client:
         return access
 
     def close(self) -> None:
-        self.session.close()
+        if self._own_session:
+            self.session.close()
 
     def __enter__(self) -> Client:
         return self
