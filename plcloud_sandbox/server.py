@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from plcloud_sandbox import identity, routes
 from plcloud_sandbox.config import LiveTimings, Settings
 from plcloud_sandbox.faults import NO_FAULT, Decision, FaultSwitch
+from plcloud_sandbox.request_count import RequestCount
 from plcloud_sandbox.store import Store, open_store
 from plcloud_sandbox.wire import TITLES, ApiError, Request, Response, dumps, error_document
 
@@ -39,6 +40,7 @@ class Sandbox:
         self.store = store
         self.timings = LiveTimings(settings.timings)
         self.faults = FaultSwitch(settings.faults)
+        self.requests = RequestCount()
         self.admin_key = settings.admin_key
         self.public_url = settings.public_url
 
@@ -282,6 +284,7 @@ class Handler(BaseHTTPRequestHandler):
     # Logging: method, path (never the query), status and time; never headers or bodies.
 
     def _log(self, path: str, status: int | str, started: float) -> None:
+        self.server.sandbox.requests.add(self.command, path, status)
         log.info("%s %s %s %.0fms", self.command, path, status, (time.monotonic() - started) * 1000)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:

@@ -124,6 +124,13 @@ class SandboxProcess:
     def reset_timings(self) -> dict:
         return self._control("PUT", "timings", self.timings)
 
+    def requests_answered(self) -> list[dict]:
+        """What the sandbox answered since start or the last reset: method, path, status, count."""
+        return self._control("GET", "requests")["requests"]
+
+    def reset_requests(self) -> None:
+        self._control("DELETE", "requests")
+
     def _control(self, method: str, what: str, body: dict | None = None) -> dict:
         response = self.control.request(method, f"{self.base_url}/_sandbox/{what}", json=body, timeout=10)
         response.raise_for_status()
