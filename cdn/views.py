@@ -42,6 +42,12 @@ def _get_domain_or_404(request, domain_id: int) -> dict:
         raise Http404 from None
 
 
+def _small_number(text: str) -> int | None:
+    """ASCII digits only, at most 18 of them: str.isdigit() also passes "²", which int() refuses,
+    and int() refuses more than 4,300 digits."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 @role_required(Role.VIEWER)
 def domain_list(request):
     filters = {key: request.GET.get(key, "") for key in ("status", "area", "q")}
@@ -84,7 +90,7 @@ def domain_list(request):
 @role_required(Role.VIEWER)
 def domain_row(request, domain_id: int):
     """One row, polled while its domain is in a transitional state; 286 tells htmx it has settled."""
-    attempt = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    attempt = _small_number(request.GET.get("n", "")) or 0
     domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
     if domain is None:
         return render(request, "cdn/_domain_row_problem.html", {"problem": problem, "domain_id": domain_id}, status=286)
@@ -316,7 +322,7 @@ def common_urls(request):
 @require_POST
 def common_urls_delete(request):
     items, problem = read(request, lambda client: selectors.common_urls(request))
-    wanted = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+    wanted = {_small_number(i) for i in request.POST.getlist("ids")} - {None}
     targets = [item for item in items or [] if item.get("id") in wanted]
     if problem or not targets:
         messages.error(request, problem.message if problem else _("Select at least one URL."))
