@@ -68,14 +68,14 @@ one_bad_field = st.one_of(
 )
 
 
-@settings(FUZZ, max_examples=1500)
+@settings(FUZZ, max_examples=1200)
 @given(fields=st.lists(one_bad_field, min_size=1, max_size=3))
 def test_it_refuses_bad_domains_to_create(otto, fields):
     data = GOOD | dict(fields)
     refused_with_message(otto.send("POST", "/cdn/new/", data, accepted=redirected))
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=300)
 @given(fields=st.lists(one_bad_field.filter(lambda f: f[0] not in {"domain", "type"}), min_size=1, max_size=2))
 def test_it_refuses_bad_edits_of_a_domain(otto, own_domain, fields):
     data = {f"edit-{key}": value for key, value in (GOOD | dict(fields)).items() if key not in {"domain", "type"}}
@@ -139,7 +139,7 @@ def test_it_searches_common_urls_with_any_query(otto, q, page):
     otto.send("GET", "/cdn/urls/", {"q": q, "page": page})
 
 
-@settings(FUZZ, max_examples=900)
+@settings(FUZZ, max_examples=700)
 @given(params=st.dictionaries(st.sampled_from(["status", "area", "q", "sort", "page", "x"]), QUERY_JUNK, min_size=1))
 def test_it_lists_domains_with_any_query(otto, params):
     otto.send("GET", "/cdn/", params)

@@ -79,7 +79,7 @@ def test_it_refuses_bad_replies(otto, own_ticket, content):
     )
 
 
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=250)
 @given(params=st.dictionaries(st.sampled_from(["status", "q", "user_id", "page"]), QUERY_JUNK, min_size=1))
 def test_it_filters_tickets_with_any_query(otto, ada, params):
     otto.send("GET", "/tickets/", params)
