@@ -19,8 +19,7 @@ ICP_RECORD = re.compile(r"^[\u4e00-\u9fff]ICP备\d{6,10}号(-[1-9]\d{0,3})?$")
 _LABEL = re.compile(r"^[a-z0-9-]{2,63}$")
 # ipaddress counts these as global; a CDN origin there is always a mistake.
 _DOCUMENTATION = [
-    ipaddress.ip_network(n)
-    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
+    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
 ]
 
 
