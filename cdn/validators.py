@@ -71,8 +71,9 @@ def origin_ips(text: str) -> list[str]:
             errors.append(_("Line %(n)s: %(value)s is not an IPv4 or IPv6 address.") % {"n": number, "value": line})
             continue
         canonical = str(address)
-        if not _public(address):
-            errors.append(_("Line %(n)s: %(value)s is not a public address.") % {"n": number, "value": line})
+        refused = _not_an_origin(address)
+        if refused:
+            errors.append(refused % {"n": number, "value": line})
         elif canonical in seen:
             errors.append(
                 _("Line %(n)s: %(value)s repeats line %(first)s.")
@@ -88,14 +89,17 @@ def origin_ips(text: str) -> list[str]:
     return addresses
 
 
-def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """A global unicast address, as the API wants an origin (docs/plcloud-api.md)."""
-    if isinstance(address, ipaddress.IPv6Address) and (address.scope_id or address.ipv4_mapped):
-        # A zone only means something on one host; a mapped IPv4 must be sent as IPv4.
-        return False
-    if address.is_reserved or address.is_private or address.is_multicast or not address.is_global:
-        return False
-    return not any(address in net for net in _DOCUMENTATION if net.version == address.version)
+def _not_an_origin(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why the API refuses ``address`` as an origin (it takes global unicast only), or None."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.scope_id:
+            return _("Line %(n)s: %(value)s has a zone (after %%); give the address without it.")
+        if address.ipv4_mapped:
+            return _("Line %(n)s: %(value)s is an IPv4 address written as IPv6; give it as IPv4.")
+    public = address.is_global and not (address.is_reserved or address.is_private or address.is_multicast)
+    if not public or any(address in net for net in _DOCUMENTATION if net.version == address.version):
+        return _("Line %(n)s: %(value)s is not a public address.")
+    return None
 
 
 def icp_record(value: str) -> str:
