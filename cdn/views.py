@@ -1,3 +1,6 @@
+import hashlib
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -55,7 +58,12 @@ def domain_list(request):
     can_change = has_role(request.user, Role.OPERATOR)
     # The rendered table is cached with the list it shows (same key version, same lifetime), so a
     # member's own change clears both and an unchanged page costs no rendering at all.
-    key = selectors.fragment_key(request, f"list:{get_language()}:{can_change}:{request.GET.urlencode()}")
+    # Keyed by what the page uses, hashed: any other or oversized query makes no new entry and no
+    # key a cache backend refuses.
+    shown = urlencode({**filters, "sort": sort, "page": request.GET.get("page", "")})
+    key = selectors.fragment_key(
+        request, f"list:{get_language()}:{can_change}:{hashlib.sha256(shown.encode()).hexdigest()}"
+    )
     table = cache.get(key)
     problem = None
     if table is None:

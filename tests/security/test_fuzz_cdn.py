@@ -68,7 +68,7 @@ one_bad_field = st.one_of(
 )
 
 
-@settings(FUZZ, max_examples=1200)
+@settings(FUZZ, max_examples=1000)
 @given(fields=st.lists(one_bad_field, min_size=1, max_size=3))
 def test_it_refuses_bad_domains_to_create(otto, fields):
     data = GOOD | dict(fields)
@@ -113,7 +113,7 @@ def test_it_refuses_bad_budget_warnings(otto, operator, days):
     assert not BudgetAlert.objects.filter(user=operator).exists()
 
 
-@settings(FUZZ, max_examples=700)
+@settings(FUZZ, max_examples=550)
 @given(text=st.one_of(bad.bad_url_list("www.demo-shop.com"), st.sampled_from(["", " ", "\n"])))
 def test_it_refuses_bad_common_url_lists(otto, text):
     response = otto.send("POST", "/cdn/urls/", {"urls": text}, accepted=redirected)
