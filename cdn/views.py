@@ -178,7 +178,11 @@ def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, s
 @require_POST
 def domain_toggle(request, domain_id: int):
     domain = _get_domain_or_404(request, domain_id)
-    enable = request.POST.get("enable") == "1"
+    if request.POST.get("enable") not in {"0", "1"}:
+        # Only the page's own button sends this; anything else is not taken as "disable".
+        messages.error(request, _("Use the Enable or Disable button."))
+        return redirect("cdn:detail", domain_id)
+    enable = request.POST["enable"] == "1"
     try:
         services.set_enabled(request, domain=domain, enabled=enable)
     except PlcloudError as error:

@@ -175,3 +175,21 @@ def test_it_sums_account_traffic_for_any_period(otto, period):
 @given(domain_id=st.integers(min_value=10**9, max_value=10**40), what=st.sampled_from(["", "row/", "flow/"]))
 def test_it_answers_404_for_domain_ids_that_are_not_there(otto, domain_id, what):
     assert otto.send("GET", f"/cdn/{domain_id}/{what}").status_code in {404, 286}
+
+
+@settings(FUZZ, max_examples=150)
+@given(enable=bad.bad_choice.filter(lambda e: e not in {"0", "1"}))
+def test_it_takes_only_the_buttons_value_to_enable_or_disable(otto, own_domain, enable):
+    otto.send(
+        "POST", f"/cdn/{own_domain['domainId']}/toggle/", {"enable": enable}, accepted=said("Enabling", "Disabling")
+    )
+
+
+@settings(FUZZ, max_examples=150)
+@given(confirm=st.one_of(bad.ANY_TEXT, bad.bad_domain_names, bad.oversized(253)))
+def test_it_deletes_no_domain_without_its_name_typed(otto, own_domain, confirm):
+    if confirm.strip().lower() == own_domain["domainName"]:
+        return
+    response = otto.send("POST", f"/cdn/{own_domain['domainId']}/delete/", {"delete-confirm": confirm})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()

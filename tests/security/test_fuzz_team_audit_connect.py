@@ -76,6 +76,16 @@ def test_it_refuses_bad_roles(ada, operator, role):
     ada.send("POST", f"/team/{operator.pk}/role/", {"role": role}, accepted=changed)
 
 
+@settings(FUZZ, max_examples=150)
+@given(active=bad.bad_choice.filter(lambda a: a not in {"0", "1"}))
+def test_it_takes_only_the_buttons_value_to_deactivate(ada, operator, active):
+    def changed(response) -> bool:
+        operator.refresh_from_db()
+        return not operator.is_active
+
+    ada.send("POST", f"/team/{operator.pk}/active/", {"active": active}, accepted=changed)
+
+
 @settings(FUZZ, max_examples=100)
 @given(pk=st.integers(min_value=10**6, max_value=10**40), what=st.sampled_from(["role", "active"]))
 def test_it_answers_404_for_members_that_are_not_there(ada, pk, what):
