@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from plcloud_sandbox.server import Sandbox
 
 
+# A long-running sandbox sees ever new ids in its paths; past this many distinct rows, new
+# paths are counted together so the count cannot grow without bound.
+MAX_ROWS = 10_000
+OTHER = "(other paths)"
+
+
 class RequestCount:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -23,8 +29,11 @@ class RequestCount:
         # The sandbox's own endpoints are not Plcloud calls; reading the count must not change it.
         if path.startswith("/_sandbox/"):
             return
+        key = (method, path, str(status))
         with self._lock:
-            self._counts[(method, path, str(status))] += 1
+            if key not in self._counts and len(self._counts) >= MAX_ROWS:
+                key = (method, OTHER, str(status))
+            self._counts[key] += 1
 
     def rows(self) -> list[dict]:
         with self._lock:

@@ -42,3 +42,14 @@ def test_it_refuses_the_count_without_the_admin_key(sandbox):
     for method in ("GET", "DELETE"):
         assert_error(requests.request(method, url, timeout=5), 401)
         assert_error(requests.request(method, url, headers={"X-Sandbox-Admin-Key": "wrong"}, timeout=5), 401)
+
+
+def test_it_counts_past_its_row_limit_together():
+    from plcloud_sandbox.request_count import MAX_ROWS, OTHER, RequestCount
+
+    count = RequestCount()
+    for n in range(MAX_ROWS + 5):
+        count.add("GET", f"/cdn/domain/{n}", 404)
+    rows = count.rows()
+    assert len(rows) == MAX_ROWS + 1
+    assert {"method": "GET", "path": OTHER, "status": "404", "count": 5} in rows
