@@ -1,6 +1,7 @@
 """Bad input to every CDN form and query parameter: refused with a message, never a 500, never a
 write upstream (the sandbox counts what reaches it)."""
 
+import contextlib
 import uuid
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdn.models import BudgetAlert
-from plcloud import Client
+from plcloud import Client, NotFound
 from tests.security import bad_inputs as bad
 from tests.security.conftest import FUZZ
 
@@ -44,10 +45,15 @@ def otto(probe_for, operator, connect_demo):
     return probe_for(operator)
 
 
-@pytest.fixture
-def own_domain(demo):
-    """A domain of the operator's account (demo), so a form bound to it has something to refuse."""
-    return demo.cdn.create(f"f{uuid.uuid4().hex[:10]}.fuzz-test.com", ["114.114.114.114"], ["hk"])
+@pytest.fixture(scope="module")
+def own_domain(sandbox):
+    """A domain of the operator's account (demo), so a form bound to it has something to refuse;
+    deleted at the end, so the sandbox's domain list (shared by the whole run) stays as it was."""
+    with Client(username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url) as demo:
+        domain = demo.cdn.create(f"f{uuid.uuid4().hex[:10]}.fuzz-test.com", ["114.114.114.114"], ["hk"])
+        yield domain
+        with contextlib.suppress(NotFound):
+            demo.cdn.delete(domain["domainId"])
 
 
 @pytest.fixture(scope="module")
