@@ -46,7 +46,11 @@ def set_role(request, pk: int):
 @require_POST
 def set_active(request, pk: int):
     member = _get_member(pk)
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in {"0", "1"}:
+        # Only the Team page's own button sends this; anything else is not taken as "deactivate".
+        messages.error(request, _("Use the Deactivate or Reactivate button."))
+        return redirect("team")
+    active = request.POST["active"] == "1"
     try:
         services.set_active(actor=request.user, user=member, active=active)
         messages.success(request, _("%(name)s updated.") % {"name": member.username})

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from urllib.parse import urlsplit
 
 import idna
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MAX_ORIGIN_IPS = 10
-ICP_RECORD = re.compile(r"^[\u4e00-\u9fff]ICP备\d{6,10}号(-\d+)?$")
+# The suffix is -1 to -9999, as the API takes it (docs/plcloud-api.md): "-0" or "-01" is refused upstream.
+ICP_RECORD = re.compile(r"^[\u4e00-\u9fff]ICP备\d{6,10}号(-[1-9]\d{0,3})?$")
 _LABEL = re.compile(r"^[a-z0-9-]{2,63}$")
 # ipaddress counts these as global; a CDN origin there is always a mistake.
 _DOCUMENTATION = [
-    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
 ]
 
 
@@ -69,8 +71,9 @@ def origin_ips(text: str) -> list[str]:
             errors.append(_("Line %(n)s: %(value)s is not an IPv4 or IPv6 address.") % {"n": number, "value": line})
             continue
         canonical = str(address)
-        if not address.is_global or any(address in net for net in _DOCUMENTATION if net.version == address.version):
-            errors.append(_("Line %(n)s: %(value)s is not a public address.") % {"n": number, "value": line})
+        refused = _not_an_origin(address)
+        if refused:
+            errors.append(refused % {"n": number, "value": line})
         elif canonical in seen:
             errors.append(
                 _("Line %(n)s: %(value)s repeats line %(first)s.")
@@ -86,6 +89,19 @@ def origin_ips(text: str) -> list[str]:
     return addresses
 
 
+def _not_an_origin(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why the API refuses ``address`` as an origin (it takes global unicast only), or None."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.scope_id:
+            return _("Line %(n)s: %(value)s has a zone (after %%); give the address without it.")
+        if address.ipv4_mapped:
+            return _("Line %(n)s: %(value)s is an IPv4 address written as IPv6; give it as IPv4.")
+    public = address.is_global and not (address.is_reserved or address.is_private or address.is_multicast)
+    if not public or any(address in net for net in _DOCUMENTATION if net.version == address.version):
+        return _("Line %(n)s: %(value)s is not a public address.")
+    return None
+
+
 def icp_record(value: str) -> str:
     value = value.strip()
     if value and not ICP_RECORD.match(value):
@@ -96,17 +112,27 @@ def icp_record(value: str) -> str:
 MAX_URL_LENGTH = 2048
 
 
+def is_http_url(line: str) -> bool:
+    """An absolute http(s) URL the API takes: no whitespace or control character (urlsplit would
+    quietly drop a tab), a host, and a port that is a port."""
+    if any(ch.isspace() or not ch.isprintable() for ch in line):
+        return False
+    try:
+        parts = urlsplit(line)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:  # an unclosed [ or a bad IPv6 literal, or a port out of range
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
 def url_lines(text: str) -> tuple[list[str], list[str]]:
     """The valid http(s) URLs of a pasted list (first occurrence of each), and a message per bad line."""
-    from urllib.parse import urlsplit
-
     valid, errors, seen = [], [], set()
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line in seen:
             continue
-        parts = urlsplit(line)
-        if parts.scheme not in {"http", "https"} or not parts.hostname or " " in line:
+        if not is_http_url(line):
             errors.append(
                 _("Line %(n)s: %(value)s is not an http:// or https:// URL.") % {"n": number, "value": line[:200]}
             )

@@ -1,4 +1,6 @@
+import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -70,6 +72,12 @@ def _with_domain(view):
     return wrapped
 
 
+def _small_number(text: str) -> int | None:
+    """ASCII digits only, at most 18 of them: str.isdigit() also passes "²", which int() refuses,
+    and int() refuses more than 4,300 digits."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 @role_required(Role.VIEWER)
 def domain_list(request):
     filters = {key: request.GET.get(key, "") for key in ("status", "area", "q")}
@@ -77,7 +85,12 @@ def domain_list(request):
     can_change = has_role(request.user, Role.OPERATOR)
     # The rendered table is cached with the list it shows (same key version, same lifetime), so a
     # member's own change clears both and an unchanged page costs no rendering at all.
-    key = selectors.fragment_key(request, f"list:{get_language()}:{can_change}:{request.GET.urlencode()}")
+    # Keyed by what the page uses, hashed: any other or oversized query makes no new entry and no
+    # key a cache backend refuses.
+    shown = urlencode({**filters, "sort": sort, "page": request.GET.get("page", "")})
+    key = selectors.fragment_key(
+        request, f"list:{get_language()}:{can_change}:{hashlib.sha256(shown.encode()).hexdigest()}"
+    )
     table = cache.get(key)
     problem = None
     if table is None:
@@ -112,7 +125,7 @@ def domain_list(request):
 @role_required(Role.VIEWER)
 def domain_row(request, domain_id: int):
     """One row, polled while its domain is in a transitional state; 286 tells htmx it has settled."""
-    attempt = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    attempt = _small_number(request.GET.get("n", "")) or 0
     domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
     if domain is None:
         return render(request, "cdn/_domain_row_problem.html", {"problem": problem, "domain_id": domain_id}, status=286)
@@ -194,7 +207,11 @@ def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, s
 @_with_domain
 def domain_toggle(request, domain_id: int):
     domain = _get_domain_or_404(request, domain_id)
-    enable = request.POST.get("enable") == "1"
+    if request.POST.get("enable") not in {"0", "1"}:
+        # Only the page's own button sends this; anything else is not taken as "disable".
+        messages.error(request, _("Use the Enable or Disable button."))
+        return redirect("cdn:detail", domain_id)
+    enable = request.POST["enable"] == "1"
     try:
         services.set_enabled(request, domain=domain, enabled=enable)
     except PlcloudError as error:
@@ -348,7 +365,7 @@ def common_urls(request):
 @require_POST
 def common_urls_delete(request):
     items, problem = read(request, lambda client: selectors.common_urls(request))
-    wanted = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+    wanted = {_small_number(i) for i in request.POST.getlist("ids")} - {None}
     targets = [item for item in items or [] if item.get("id") in wanted]
     if problem or not targets:
         messages.error(request, problem.message if problem else _("Select at least one URL."))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import record
+from cdn.validators import MAX_URL_LENGTH, is_http_url
 from jobs import exports
 from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobItem, Kind, State
 
@@ -74,11 +75,10 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def _host(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-        return (parts.hostname or "").lower() if parts.scheme in ("http", "https") else None
-    except ValueError:
+    """The URL's host if it is one the API takes (see cdn.validators.is_http_url), else None."""
+    if len(url) > MAX_URL_LENGTH or not is_http_url(url):
         return None
+    return (urlsplit(url).hostname or "").lower()
 
 
 def plan_flush(*, domain: dict, urls_text: str, dirs_text: str) -> FlushPlan:

@@ -120,7 +120,7 @@ def job_retry(request, job_id: int):
 def _domain_or_404(request):
     """The domain named by ?domain=, fresh from Plcloud, or the problem reading it."""
     domain_id = request.GET.get("domain", "")
-    if not domain_id.isdigit():
+    if not (domain_id.isascii() and domain_id.isdigit() and len(domain_id) <= 18):
         raise Http404
     domain, problem = read(request, lambda client: selectors.domain(request, int(domain_id)))
     if problem is not None and problem.missing:
@@ -150,7 +150,8 @@ def flush_new(request):
 def prefetch_new(request):
     """Prefetch URLs on any of the member's domains; ``?domain=<id>`` starts the box on that one."""
     initial = {}
-    if request.method == "GET" and request.GET.get("domain", "").isdigit():
+    wanted = request.GET.get("domain", "")
+    if request.method == "GET" and wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
         domain, _problem = read(request, lambda client: selectors.domain(request, int(request.GET["domain"])))
         if domain:
             initial["urls"] = f"https://{domain['domainName']}/"

@@ -19,12 +19,14 @@ class RequestLog:
         self._total = 0
         self._faulted = 0
         self._faults: Counter[str] = Counter()
+        self._methods: Counter[str] = Counter()  # every call, also those whose entry fell off
 
     def add(self, method: str, path: str, status: int | str, faults: list[str]) -> None:
         with self._lock:
             self._total += 1
             self._faulted += bool(faults)
             self._faults.update(faults)
+            self._methods[method] += 1
             self._entries.append({"method": method, "path": path, "status": status, "faults": faults})
 
     def snapshot(self) -> dict:
@@ -35,6 +37,7 @@ class RequestLog:
                 "total": self._total,
                 "faulted": self._faulted,
                 "faults": dict(self._faults),
+                "methods": dict(self._methods),
                 "requests": list(self._entries),
             }
 
@@ -43,3 +46,4 @@ class RequestLog:
             self._entries.clear()
             self._total = self._faulted = 0
             self._faults.clear()
+            self._methods.clear()

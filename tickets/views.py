@@ -38,7 +38,9 @@ def _detail(request, ticket_id, reply_form):
         "ticket_id": ticket_id,
         "ticket": selectors.dressed(ticket) if ticket else None,
         "replies": selectors.dressed_replies(replies),
-        "events": selectors.history(ticket_id),
+        # The panel's own record of the ticket shows only with the ticket: another member's
+        # history must not show to someone Plcloud does not let see the ticket.
+        "events": selectors.history(ticket_id) if ticket is not None else [],
         "reply_form": reply_form,
         "problem": problem,
     }
@@ -113,4 +115,5 @@ def ticket_status(request, ticket_id, status):
     ticket, problem = read(request, lambda client: client.ticket.get(ticket_id))
     context = {"ticket_id": ticket_id, "ticket": selectors.dressed(ticket) if ticket else None, "status": status}
     context |= {"problem": failure or problem, "failed": failure is not None}
-    return render(request, "tickets/ticket_confirm.html", context)
+    missing = ticket is None and problem is not None and problem.missing
+    return render(request, "tickets/ticket_confirm.html", context, status=404 if missing else 200)

@@ -38,3 +38,20 @@ def test_it_refuses_a_viewer(client, viewer, connect_demo):
     assert client.get("/cdn/urls/").status_code == 200
     assert client.post("/cdn/urls/", {"urls": "http://www.demo-shop.com/x"}).status_code == 403
     assert client.post("/cdn/urls/delete/", {"ids": ["1"]}).status_code == 403
+
+
+def test_it_refuses_urls_the_api_would_refuse_before_sending_any(op, demo, sandbox):
+    tag = uuid.uuid4().hex[:8]
+    lines = [f"http://www.demo-shop.com/{tag}/a\tb", f"http://www.demo-shop.com:99999/{tag}", "http://[::1"]
+    sandbox.forget_requests()
+    page = op.post("/cdn/urls/", {"urls": "\n".join(lines)}).content.decode()
+    for number in (1, 2, 3):
+        assert f"Line {number}: " in page
+    assert not sandbox.calls("POST")
+
+
+def test_it_ignores_ids_that_are_not_plain_numbers(op, sandbox):
+    sandbox.forget_requests()
+    response = op.post("/cdn/urls/delete/", {"ids": ["²", "9" * 5000, "-1"]}, follow=True)
+    assert "Select at least one URL." in response.content.decode()
+    assert not sandbox.calls("DELETE")

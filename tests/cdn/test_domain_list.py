@@ -43,3 +43,9 @@ def test_it_caches_the_list_but_not_past_the_members_own_change(op, demo, fresh_
     page = op.get("/cdn/").content.decode()
     assert mine in page and fresh_name in page
     assert {mine, fresh_name} <= upstream_names(demo)
+
+
+def test_a_polled_row_takes_any_attempt_count(op, demo):
+    domain_id = demo.cdn.list()[0]["domainId"]
+    for attempt in ("²", "9" * 5000, "-3", "x"):
+        assert op.get(f"/cdn/{domain_id}/row/", {"n": attempt}).status_code in {200, 286}

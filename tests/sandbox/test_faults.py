@@ -158,5 +158,6 @@ def test_it_records_every_plcloud_call_with_the_faults_it_met(sandbox, demo, cle
     assert seen["requests"][2]["path"].endswith("/ticket") and seen["requests"][4]["path"] == "/v2.0/"
     assert seen["total"] == 5 and seen["faulted"] == 3
     assert seen["faults"] == {"error": 1, "drop": 1, "latency": 1, "malformed": 1}
+    assert seen["methods"] == {"GET": 4, "POST": 1}
     sandbox.forget_requests()
-    assert sandbox.requests_seen() == {"total": 0, "faulted": 0, "faults": {}, "requests": []}
+    assert sandbox.requests_seen() == {"total": 0, "faulted": 0, "faults": {}, "methods": {}, "requests": []}

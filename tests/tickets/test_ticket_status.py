@@ -70,3 +70,14 @@ def test_it_offers_a_retry_when_plcloud_fails(client, connected, new_ticket, ups
     assert entry.outcome == "failed" and entry.object_id == ticket["id"]
     clean_faults.clear_faults()
     assert upstream(connected["operator"]).ticket.get(ticket["id"])["status"] != "closed"
+
+
+def test_it_answers_404_for_a_ticket_plcloud_does_not_show_and_no_history(client, connected):
+    TicketEvent.objects.create(ticket_id="tk-0ff", who=connected["operator"], field="status", old="open", new="closed")
+    client.force_login(connected["operator"])
+    for url in ("/tickets/tk-0ff/close/", "/tickets/tk-0ff/accept/"):
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    page = client.get("/tickets/tk-0ff/")
+    assert page.status_code == 404
+    assert "changed the status" not in page.content.decode()
