@@ -107,13 +107,15 @@ class LogWindowForm(forms.Form):
     cache_state = forms.ChoiceField(
         label=_("Cache"), required=False, choices=[("", _("Any"))] + [(s, s) for s in CACHE_STATES]
     )
-    url_contains = forms.CharField(label=_("URL contains"), required=False, max_length=200)
+    # Not stripped by the field: Python counts some control characters as space, and those must be
+    # refused, not quietly cut off.
+    url_contains = forms.CharField(label=_("URL contains"), required=False, max_length=200, strip=False)
 
     def clean_url_contains(self):
-        text = self.cleaned_data["url_contains"].strip()
-        if any(ord(c) < 32 for c in text):
+        text = self.cleaned_data["url_contains"]
+        if any(not c.isprintable() and c != " " for c in text):
             raise forms.ValidationError(_("Enter text without control characters."))
-        return text
+        return text.strip(" ")
 
     def clean(self):
         cleaned = super().clean()

@@ -199,3 +199,53 @@ def test_it_deletes_no_domain_without_its_name_typed(otto, own_domain, confirm):
     response = otto.send("POST", f"/cdn/{own_domain['domainId']}/delete/", {"delete-confirm": confirm})
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
+
+
+BAD_WINDOW_TIMES = st.one_of(
+    bad.ANY_TEXT,
+    st.sampled_from(["2026-13-01T00:00", "2026-02-30T10:00", "0000-01-01T00:00", "9999-12-31T23:59:60", "yesterday"]),
+    bad.oversized(200),
+)
+
+
+def log_windows() -> st.SearchStrategy[dict]:
+    """A window and filters, at least one field wrong: bad times, a window backwards or over 31
+    days, a log type, status class or cache state not offered, control characters in "URL contains"."""
+    good = {"log_type": "cache", "start_at": "2026-11-01T00:00", "end_at": "2026-11-01T01:00"}
+    return st.one_of(
+        st.builds(lambda v: good | {"start_at": v}, BAD_WINDOW_TIMES),
+        st.builds(lambda v: good | {"end_at": v}, BAD_WINDOW_TIMES),
+        st.just(good | {"end_at": "2026-10-31T23:00"}),
+        st.just(good | {"end_at": "2026-12-05T00:00"}),
+        st.builds(lambda v: good | {"log_type": v}, bad.ANY_TEXT.filter(lambda v: v not in ("cache", "origin"))),
+        st.builds(
+            lambda v: good | {"status_class": v},
+            bad.ANY_TEXT.filter(lambda v: v not in ("", "2xx", "3xx", "4xx", "5xx")),
+        ),
+        st.builds(
+            lambda v: good | {"cache_state": v}, bad.ANY_TEXT.filter(lambda v: v not in ("", "HIT", "MISS", "EXPIRED"))
+        ),
+        st.builds(lambda v: good | {"url_contains": "a" + v}, bad.CONTROL),
+        st.builds(lambda v: good | {"url_contains": v}, bad.oversized(200)),
+    )
+
+
+@settings(FUZZ, max_examples=300)
+@given(window=log_windows(), export=st.booleans())
+def test_it_refuses_bad_log_windows_without_reading_or_exporting(otto, www, window, export):
+    from jobs.models import Job
+
+    def queued(response) -> bool:  # removed again, so each input counts alone
+        return Job.objects.all().delete()[0] > 0
+
+    path = f"/cdn/{www['domainId']}/logs/" + ("export/" if export else "")
+    response = otto.send("POST" if export else "GET", path, window, accepted=queued)
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+
+
+@settings(FUZZ, max_examples=150)
+@given(after=st.one_of(bad.ANY_TEXT, bad.oversized(4000), st.just("eyJhIjoxfQ:1abc:def")))
+def test_a_forged_log_position_is_refused_here(otto, www, after):
+    q = {"log_type": "cache", "start_at": "2026-11-01T00:00", "end_at": "2026-11-01T00:10", "after": after}
+    response = otto.send("GET", f"/cdn/{www['domainId']}/logs/", q)
+    assert response.status_code == 200

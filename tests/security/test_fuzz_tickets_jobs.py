@@ -109,11 +109,15 @@ def no_job_made(response) -> bool:
     return response.status_code == 302 or made > 0
 
 
-JOB_LINES = bad.not_http_lines(WWW) + bad.malformed_lines(WWW) + [
-    f"https://{WWW}/a\x00b",
-    "https://other.example.com/a.js",
-    f"https://{WWW}.evil.example/a.js",
-]
+JOB_LINES = (
+    bad.not_http_lines(WWW)
+    + bad.malformed_lines(WWW)
+    + [
+        f"https://{WWW}/a\x00b",
+        "https://other.example.com/a.js",
+        f"https://{WWW}.evil.example/a.js",
+    ]
+)
 
 
 def flush_lists(lines: list[str]) -> st.SearchStrategy[dict]:

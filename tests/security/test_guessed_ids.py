@@ -1,9 +1,6 @@
 """Object access by guessing ids: another member, or another Plcloud user or account, asks for
 every id-taking URL of someone else's object. Each answers 404 (403 where the role decides) and
 the page holds nothing of the object; no action changes it.
-
-TODO (lead, exports being built in jobs/): add the export URLs of another member's export file
-(download, cancel) here once their names are settled.
 """
 
 import uuid
@@ -96,7 +93,7 @@ def test_nobody_else_sees_or_acts_on_a_members_job(client, world):
     job, m = world["job"], world["members"]
     ids = [job.pk, job.pk + 1, job.pk + 1000, 2**31, 2**63 - 1]
     for user, read, act in (
-        (m["viewer"], {404}, {403}),
+        (m["viewer"], {404}, {404}),  # the job is looked up first: a viewer may retry their own exports
         (m["tina"], {404}, {404}),
         (m["admin"], {404}, {404}),  # jobs are their owner's, even for an admin
         (m["outsider"], {403}, {403}),
@@ -109,6 +106,52 @@ def test_nobody_else_sees_or_acts_on_a_members_job(client, world):
     # The owner does see it: the guesses were aimed right.
     client.force_login(m["operator"])
     assert world["job"].domain_name in client.get(f"/jobs/{job.pk}/").content.decode()
+
+
+def test_nobody_else_sees_downloads_cancels_or_reruns_a_members_export(client, world, settings, tmp_path):
+    from datetime import timedelta
+
+    from jobs import exports, services
+
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    m, otto = world["members"], world["members"]["operator"]
+    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    window = {"log_type": "cache", "start_at": end - timedelta(minutes=1), "end_at": end}
+    domain = next(d for d in client_for(otto).cdn.list() if d["domainName"] == "www.demo-shop.com")
+    finished = services.submit_export(user=otto, domain=domain, window=window)
+    from jobs.tasks import export_step
+
+    while export_step(finished.pk, owner="guess-test") is not None:
+        pass
+    running = services.submit_export(user=otto, domain=domain, window=window)
+    finished.refresh_from_db()
+    path = exports.served_path(finished.export)
+    assert path is not None, (finished.state, finished.error)
+    markers = [*world["otto_markers"], "client_ip", finished.export.file_name]
+    for user, allowed in ((m["viewer"], {404}), (m["tina"], {404}), (m["admin"], {404}), (m["outsider"], {403})):
+        for job in (finished, running):
+            guess(client, user, "GET", f"/jobs/{job.pk}/", markers, allowed)
+            guess(client, user, "GET", f"/jobs/{job.pk}/progress/", markers, allowed)
+            guess(client, user, "GET", f"/jobs/{job.pk}/download/", markers, allowed)
+            guess(client, user, "POST", f"/jobs/{job.pk}/cancel/", markers, allowed)
+            guess(client, user, "POST", f"/jobs/{job.pk}/retry/", markers, allowed)
+    running.refresh_from_db()
+    assert running.state == "queued" and not running.export.cancel_requested
+    assert Job.objects.filter(owner=otto, kind="export").count() == 2 and path.exists()
+    client.force_login(otto)  # the guesses were aimed right: the owner downloads it
+    assert client.get(f"/jobs/{finished.pk}/download/").status_code == 200
+
+
+def test_nobody_reads_or_exports_another_accounts_request_log(client, world):
+    m = world["members"]
+    for user, domain, markers in (
+        (m["operator"], world["team2_domain"], world["team2_markers"]),
+        (m["tina"], world["demo_domain"], world["demo_markers"]),
+    ):
+        window = {"log_type": "cache", "start_at": "2026-01-01T00:00", "end_at": "2026-01-01T01:00"}
+        guess(client, user, "GET", f"/cdn/{domain['domainId']}/logs/", markers, {404}, None)
+        guess(client, user, "POST", f"/cdn/{domain['domainId']}/logs/export/", markers, {404}, window)
+    assert not Job.objects.filter(kind="export").exists()
 
 
 def test_nobody_else_sees_or_acts_on_a_members_ticket(client, world):
