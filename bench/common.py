@@ -65,7 +65,11 @@ def work_folder(name: str) -> Path:
 
 def write_section(title: str, lines: list[str]) -> None:
     """Replace this bench's section of RESULTS.md (the others stay as their last run left them)."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Bench results\n"
+    text = (
+        RESULTS.read_text()
+        if RESULTS.exists()
+        else "# Bench results\n\n`.venv/bin/python bench/run.py` runs every bench.\n"
+    )
     body = (
         f"## {title}\n\nWritten on {time.strftime('%Y-%m-%d')} by `bench/run.py`.\n"
         f"Machine: {machine()}\n\n```\n" + "\n".join(lines) + "\n```\n"
