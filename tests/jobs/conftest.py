@@ -1,6 +1,8 @@
+import csv
+import gzip
 import sqlite3
 
-from jobs import tasks
+from jobs import exports, tasks
 from jobs.models import Job
 from tests.helpers import wait_for
 
@@ -22,3 +24,21 @@ def run_to_end(job: Job, timeout: float = 30) -> Job:
 
     wait_for(ended, timeout=timeout, interval=0.3)
     return job
+
+
+def wire_rows(demo, www, window: dict) -> list[list[str]]:
+    """An export's window as the client reads it straight from the sandbox, as CSV rows (with the
+    window's filters, if it has any)."""
+    keep = exports.matcher(**{k: window.get(k, "") for k in ("status_class", "cache_state", "url_contains")})
+    rows = []
+    for page in demo.cdn.iter_request_log(www["domainId"], window["log_type"], window["start_at"], window["end_at"]):
+        rows += [[str(e[c]) for c in exports.COLUMNS] for e in page if keep is None or keep(e)]
+    return rows
+
+
+def file_rows(path) -> list[list[str]]:
+    """The lines of an export file, after its header (which must be the columns)."""
+    with gzip.open(path, "rt", newline="") as text:
+        rows = list(csv.reader(text))
+    assert rows[0] == list(exports.COLUMNS)
+    return rows[1:]

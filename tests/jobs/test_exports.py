@@ -1,6 +1,5 @@
 """Request-log exports run by the worker's steps in this process, against the real sandbox."""
 
-import csv
 import gzip
 from datetime import timedelta
 
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from jobs import exports, services, tasks
 from jobs.models import Export, Job
-from tests.jobs.conftest import run_to_end
+from tests.jobs.conftest import file_rows, run_to_end, wire_rows
 from tickets.models import Notification
 
 
@@ -25,21 +24,8 @@ def window(minutes: int = 10, **filters) -> dict:
     return {"status_class": "", "cache_state": "", "url_contains": "", **base, **filters}
 
 
-def wire_rows(demo, www, w: dict) -> list[list[str]]:
-    """The window as the client reads it straight from the sandbox, as CSV rows."""
-    keep = exports.matcher(status_class=w["status_class"], cache_state=w["cache_state"], url_contains=w["url_contains"])
-    rows = []
-    for page in demo.cdn.iter_request_log(www["domainId"], w["log_type"], w["start_at"], w["end_at"]):
-        rows += [[str(e[c]) for c in exports.COLUMNS] for e in page if keep is None or keep(e)]
-    return rows
-
-
-def file_rows(job: Job) -> list[list[str]]:
-    path = exports.served_path(Export.objects.get(job=job))
-    with gzip.open(path, "rt", newline="") as text:
-        rows = list(csv.reader(text))
-    assert rows[0] == list(exports.COLUMNS)
-    return rows[1:]
+def export_rows(job: Job) -> list[list[str]]:
+    return file_rows(exports.served_path(Export.objects.get(job=job)))
 
 
 @pytest.fixture
@@ -57,7 +43,7 @@ def test_it_writes_every_entry_of_the_window_in_order(exporter, demo, www):
     assert (job.state, job.progress) == ("succeeded", 100)
     expected = wire_rows(demo, www, window())
     assert len(expected) == 15 * 600  # the busy seeded domain logs 15 entries a second
-    assert file_rows(job) == expected
+    assert export_rows(job) == expected
     export = job.export
     assert (export.rows, export.scanned) == (9000, 9000)
     assert export.expires_at > timezone.now() + timedelta(hours=71)
@@ -69,7 +55,7 @@ def test_it_applies_the_log_pages_filters(exporter, demo, www):
     expected = wire_rows(demo, www, window(status_class="4xx", url_contains=".JS"))
     assert 0 < len(expected) < 9000
     assert all(row[4].startswith("4") and ".js" in row[3].lower() for row in expected)
-    assert file_rows(job) == expected
+    assert export_rows(job) == expected
     assert job.export.scanned == 9000
 
 
@@ -86,7 +72,7 @@ def test_a_run_that_dies_mid_file_resumes_without_repeating_a_line(exporter, dem
     Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     job = run_to_end(job)
     assert job.state == "succeeded"
-    assert file_rows(job) == wire_rows(demo, www, window())
+    assert export_rows(job) == wire_rows(demo, www, window())
 
 
 def test_a_step_that_lost_its_lease_writes_nothing_more(exporter, monkeypatch):

@@ -3,8 +3,6 @@ every job ends, the export's file exists once and complete with no line twice, t
 submitted once. Real processes: the sandbox, Redis, two workers (the second runs beat, whose
 reconciler queues again what the dead worker held)."""
 
-import csv
-import gzip
 import os
 import signal
 import sqlite3
@@ -18,6 +16,7 @@ from jobs import exports, services
 from jobs.models import Export, Job, Kind
 from jobs.tasks import TASKS
 from tests.helpers import wait_for
+from tests.jobs.conftest import file_rows, wire_rows
 from tests.report import count
 from tests.worker_fixtures import redis_or_skip, worker_process
 
@@ -80,13 +79,8 @@ def test_killed_workers_lose_no_job_and_write_no_line_twice(
     prefetch.refresh_from_db()
     folder = settings.EXPORT_ROOT / str(operator.pk)
     files = sorted(p.name for p in folder.iterdir())
-    with gzip.open(folder / f"job-{export.pk}.csv.gz", "rt", newline="") as text:
-        lines = list(csv.reader(text))[1:]
-    wire = [
-        [str(e[c]) for c in exports.COLUMNS]
-        for page in demo.cdn.iter_request_log(www["domainId"], "cache", window["start_at"], window["end_at"])
-        for e in page
-    ]
+    lines = file_rows(folder / f"job-{export.pk}.csv.gz")
+    wire = wire_rows(demo, www, window)
     count(LINE, "jobs through a kill", 2)
     count(LINE, "jobs lost", sum(not job.ended for job in (export, prefetch)))
     count(LINE, "jobs duplicated", len(files) - 1 + len(prefetch.upstream_ids) - 1)
@@ -117,13 +111,8 @@ def test_a_job_sent_three_times_to_two_workers_runs_once_at_a_time(
         wait_for(lambda: Job.objects.get(pk=job.pk).ended, timeout=60, interval=0.2)
     sandbox.clear_faults()
     job.refresh_from_db()
-    with gzip.open(exports.final_path(job.export), "rt", newline="") as text:
-        lines = list(csv.reader(text))[1:]
-    wire = [
-        [str(e[c]) for c in exports.COLUMNS]
-        for page in demo.cdn.iter_request_log(www["domainId"], "cache", window["start_at"], window["end_at"])
-        for e in page
-    ]
+    lines = file_rows(exports.final_path(job.export))
+    wire = wire_rows(demo, www, window)
     count(LINE, "duplicate deliveries", 2)
     count(LINE, "export lines duplicated", len(lines) - len(set(map(tuple, lines))))
     assert job.state == "succeeded" and job.crashes == 0
