@@ -173,6 +173,10 @@ def connect_admin_once(env: dict) -> None:
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
+    # A second Ctrl-C (or a SIGTERM forwarded twice) must not cut this short and leave a server
+    # holding its port: stopping takes at most 15 s, then whatever is left is killed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for process in processes:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
