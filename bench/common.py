@@ -59,6 +59,34 @@ def panel_environment(work: Path, sandbox, database_url: str | None = None) -> d
     return environment
 
 
+SANDBOX_USERS = {"demo": ("secreetword", "demo"), "team2": ("team2-password", "team2")}
+
+
+def setup_panel(environment: dict[str, str]) -> None:
+    """Start Django in this process on the bench's environment, with its database migrated."""
+    os.environ.update(environment)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def bench_member(sandbox, role: str, plcloud_user: str = "demo"):
+    """A panel member of ``role``, connected to the sandbox as ``plcloud_user``."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Membership
+    from connections.services import connect
+
+    user = get_user_model().objects.create_user("bench", password="bench-password-123")
+    Membership.objects.create(user=user, role=role)
+    password, tenant = SANDBOX_USERS[plcloud_user]
+    connect(user=user, username=plcloud_user, password=password, tenant_name=tenant, auth_url=sandbox.auth_url)
+    return user
+
+
 def work_folder(name: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"plcloud-bench-{name}-"))
 

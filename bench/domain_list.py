@@ -16,7 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import median_ms, panel_environment, start_sandbox, work_folder, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_member,
+    median_ms,
+    panel_environment,
+    setup_panel,
+    start_sandbox,
+    work_folder,
+    write_section,
+)
 
 
 def main() -> list[str]:
@@ -34,20 +42,13 @@ def main() -> list[str]:
     work = work_folder("domains")
     sandbox = start_sandbox(work)
     try:
-        panel_environment(work, sandbox)
-        import django
-
-        django.setup()
-        from django.contrib.auth import get_user_model
+        setup_panel(panel_environment(work, sandbox))
         from django.core.cache import cache
         from django.core.management import call_command
         from django.test import Client as Browser
 
-        from accounts.models import Membership, Role
-        from connections.services import connect
         from plcloud import Client
 
-        call_command("migrate", verbosity=0)
         call_command("collectstatic", verbosity=0, interactive=False)
         api = Client(username="team2", password="team2-password", tenant_name="team2", auth_url=sandbox.auth_url)
         have = len(api.cdn.list())
@@ -57,9 +58,7 @@ def main() -> list[str]:
         assert total >= args.domains
         expected = f"{total} of {total} domains".encode()
 
-        user = get_user_model().objects.create_user("bench", password="bench-password-123")
-        Membership.objects.create(user=user, role=Role.OPERATOR)
-        connect(user=user, username="team2", password="team2-password", tenant_name="team2", auth_url=sandbox.auth_url)
+        user = bench_member(sandbox, "operator", plcloud_user="team2")
         browser = Browser()
         browser.force_login(user)
 

@@ -19,7 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import panel_environment, start_sandbox, work_folder, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_member,
+    panel_environment,
+    setup_panel,
+    start_sandbox,
+    work_folder,
+    write_section,
+)
 from bench.workers import memory_kb, start_worker, stop, wait_ready  # noqa: E402
 
 
@@ -69,22 +76,10 @@ def main() -> list[str]:
     try:
         environment = panel_environment(work, sandbox)
         environment.update({"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(work / "broker")})
-        import os
+        setup_panel(environment)
+        from connections.services import client_for
 
-        os.environ.update(environment)
-        import django
-
-        django.setup()
-        from django.contrib.auth import get_user_model
-        from django.core.management import call_command
-
-        from accounts.models import Membership, Role
-        from connections.services import client_for, connect
-
-        call_command("migrate", verbosity=0)
-        user = get_user_model().objects.create_user("bench", password="bench-password-123")
-        Membership.objects.create(user=user, role=Role.VIEWER)
-        connect(user=user, username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url)
+        user = bench_member(sandbox, "viewer")
         domain = next(d for d in client_for(user).cdn.list() if d["domainName"] == "www.demo-shop.com")
         small = run_export(environment, user, domain, args.small)
         large = run_export(environment, user, domain, args.entries)

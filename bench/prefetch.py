@@ -21,7 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import panel_environment, start_sandbox, work_folder, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_member,
+    panel_environment,
+    setup_panel,
+    start_sandbox,
+    work_folder,
+    write_section,
+)
 from bench.workers import start_worker, stop, wait_ready  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -72,24 +79,12 @@ def main() -> list[str]:
     workers = []
     try:
         environment = {**panel_environment(work, sandbox, database), **broker, "LOG_LEVEL": "INFO"}
-        import os
-
-        os.environ.update(environment)
-        import django
-
-        django.setup()
-        from django.contrib.auth import get_user_model
-        from django.core.management import call_command
-
-        from accounts.models import Membership, Role
-        from connections.services import client_for, connect
+        setup_panel(environment)
+        from connections.services import client_for
         from jobs import services
         from jobs.models import ENDED, Job
 
-        call_command("migrate", verbosity=0)
-        user = get_user_model().objects.create_user("bench", password="bench-password-123")
-        Membership.objects.create(user=user, role=Role.OPERATOR)
-        connect(user=user, username="demo", password="secreetword", tenant_name="demo", auth_url=sandbox.auth_url)
+        user = bench_member(sandbox, "operator")
         client = client_for(user)
         domains = client.cdn.list()
         workers = [
