@@ -92,3 +92,19 @@ def probe_for(sandbox, panel_settings):
         return Probe(client, sandbox)
 
     return make
+
+
+def redirected(response) -> bool:
+    return response.status_code == 302
+
+
+def refused_with_message(response) -> None:
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+@pytest.fixture
+def otto(probe_for, operator, connect_demo):
+    """The operator, connected to the sandbox as demo, as a probe."""
+    connect_demo(operator)
+    return probe_for(operator)

@@ -13,16 +13,12 @@ from hypothesis import strategies as st
 from cdn.models import BudgetAlert
 from plcloud import Client, NotFound
 from tests.security import bad_inputs as bad
-from tests.security.conftest import FUZZ
+from tests.security.conftest import FUZZ, redirected, refused_with_message
 
 # A cache key no backend takes (too long, control characters) is a bug, not a warning.
 pytestmark = pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning")
 GOOD = {"domain": "fuzz-never-made.example.com", "origin_ips": "114.114.114.114", "areas": ["hk"], "type": "web"}
 AREAS, TYPES = {"cn", "hk", "ov"}, {"web", "download", "media"}
-
-
-def redirected(response) -> bool:
-    return response.status_code == 302
 
 
 def said(*texts: str):
@@ -32,17 +28,6 @@ def said(*texts: str):
         return any(text in str(message) for message in get_messages(response.wsgi_request) for text in texts)
 
     return check
-
-
-def refused_with_message(response) -> None:
-    assert response.status_code == 200
-    assert 'role="alert"' in response.content.decode()
-
-
-@pytest.fixture
-def otto(probe_for, operator, connect_demo):
-    connect_demo(operator)
-    return probe_for(operator)
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,12 @@ from hypothesis import strategies as st
 from accounts.models import Role
 from connections.models import PlcloudConnection
 from tests.security import bad_inputs as bad
-from tests.security.conftest import FUZZ
+from tests.security.conftest import FUZZ, refused_with_message
 
 # A cache key no backend takes (too long, control characters) is a bug, not a warning.
 pytestmark = pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning")
 QUERY_JUNK = st.one_of(bad.ANY_TEXT, bad.bad_integers(1, 1000), bad.oversized(300))
 ROLES = {choice for choice, _label in Role.choices}
-
-
-def refused_with_message(response) -> None:
-    assert response.status_code == 200
-    assert 'role="alert"' in response.content.decode()
 
 
 @pytest.fixture

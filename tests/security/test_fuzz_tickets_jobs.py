@@ -8,27 +8,12 @@ from hypothesis import strategies as st
 from connections.services import client_for
 from jobs.models import Job
 from tests.security import bad_inputs as bad
-from tests.security.conftest import FUZZ
+from tests.security.conftest import FUZZ, redirected, refused_with_message
 
 # A cache key no backend takes (too long, control characters) is a bug, not a warning.
 pytestmark = pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning")
 QUERY_JUNK = st.one_of(bad.ANY_TEXT, bad.bad_integers(1, 1000), bad.oversized(300))
 WWW = "www.demo-shop.com"
-
-
-def redirected(response) -> bool:
-    return response.status_code == 302
-
-
-def refused_with_message(response) -> None:
-    assert response.status_code == 200
-    assert 'role="alert"' in response.content.decode()
-
-
-@pytest.fixture
-def otto(probe_for, operator, connect_demo):
-    connect_demo(operator)
-    return probe_for(operator)
 
 
 @pytest.fixture
