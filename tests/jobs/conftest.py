@@ -7,10 +7,14 @@ from jobs.models import Job
 from tests.helpers import wait_for
 
 
-def flushes_sent(sandbox) -> int:
-    """How many flushes the sandbox has recorded (its own state file, read only)."""
+def recorded(sandbox, table: str) -> int:
+    """How many rows the sandbox has recorded in ``table`` (its own state file, read only)."""
     with sqlite3.connect(f"file:{sandbox.db_path}?mode=ro", uri=True) as db:
-        return db.execute("SELECT count(*) FROM flushes").fetchone()[0]
+        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - our own table names
+
+
+def flushes_sent(sandbox) -> int:
+    return recorded(sandbox, "flushes")
 
 
 def run_to_end(job: Job, timeout: float = 30) -> Job:

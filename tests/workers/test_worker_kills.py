@@ -5,7 +5,6 @@ reconciler queues again what the dead worker held)."""
 
 import os
 import signal
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from jobs import exports, services
 from jobs.models import Export, Job, Kind
 from jobs.tasks import TASKS
 from tests.helpers import wait_for
-from tests.jobs.conftest import file_rows, wire_rows
+from tests.jobs.conftest import file_rows, recorded, wire_rows
 from tests.report import count
 from tests.worker_fixtures import redis_or_skip, worker_process
 
@@ -29,8 +28,7 @@ THREADS = ("--pool", "threads", "--concurrency", "4")
 
 
 def prefetch_requests(sandbox) -> int:
-    with sqlite3.connect(f"file:{sandbox.db_path}?mode=ro", uri=True) as db:
-        return db.execute("SELECT count(*) FROM prefetches").fetchone()[0]
+    return recorded(sandbox, "prefetches")
 
 
 def alive(process):
