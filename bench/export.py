@@ -45,6 +45,8 @@ def run_export(environment, user, domain, entries: int) -> dict:
         started = time.perf_counter()
         job = services.submit_export(user=user, domain=domain, window=window)
         while not Job.objects.filter(pk=job.pk, state__in=("succeeded", "failed", "cancelled")).exists():
+            if worker.poll() is not None or time.perf_counter() - started > 600:
+                raise SystemExit("the export did not end within 10 minutes; see worker.log in the bench folder")
             time.sleep(0.05)
         seconds = time.perf_counter() - started
         peak = memory_kb(worker, "VmHWM")
