@@ -18,9 +18,13 @@ def export_root(settings, tmp_path):
     return settings.EXPORT_ROOT
 
 
+# One end for the whole module: a window computed again later in a test must be the same window,
+# even when a minute has turned in between (a test that read the wire a minute later failed CI).
+END = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+
+
 def window(minutes: int = 10, **filters) -> dict:
-    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
-    base = {"log_type": "cache", "start_at": end - timedelta(minutes=minutes), "end_at": end}
+    base = {"log_type": "cache", "start_at": END - timedelta(minutes=minutes), "end_at": END}
     return {"status_class": "", "cache_state": "", "url_contains": "", **base, **filters}
 
 
