@@ -17,13 +17,16 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 sys.path.insert(0, str(ROOT))
 
 
-def median_ms(action, rounds: int) -> float:
-    samples = []
+def interleaved_medians_ms(actions: dict[str, object], rounds: int) -> dict[str, float]:
+    """The median of each action, measured in turns (one of each per round), so that the machine
+    speeding up or slowing down during the bench weighs on every action alike."""
+    samples: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def machine() -> str:
@@ -73,14 +76,14 @@ def setup_panel(environment: dict[str, str]) -> None:
     call_command("migrate", verbosity=0)
 
 
-def bench_member(sandbox, role: str, plcloud_user: str = "demo"):
+def bench_member(sandbox, role: str, plcloud_user: str = "demo", name: str = "bench"):
     """A panel member of ``role``, connected to the sandbox as ``plcloud_user``."""
     from django.contrib.auth import get_user_model
 
     from accounts.models import Membership
     from connections.services import connect
 
-    user = get_user_model().objects.create_user("bench", password="bench-password-123")
+    user = get_user_model().objects.create_user(name, password="bench-password-123")
     Membership.objects.create(user=user, role=role)
     password, tenant = SANDBOX_USERS[plcloud_user]
     connect(user=user, username=plcloud_user, password=password, tenant_name=tenant, auth_url=sandbox.auth_url)
