@@ -1,4 +1,5 @@
 import hashlib
+import secrets
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,8 +32,10 @@ from cdn.forms import (
 )
 from cdn.models import BudgetAlert
 from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
+from cdn.rows import row_html, rows_html
 from connections.services import explain, read
 from jobs.models import Job
+from ops.page_cache import render_kept
 from plcloud import NotFound, PlcloudError
 from tickets import selectors as ticket_selectors
 
@@ -83,6 +87,7 @@ def domain_list(request):
     filters = {key: request.GET.get(key, "") for key in ("status", "area", "q")}
     sort = request.GET.get("sort", "name")
     can_change = has_role(request.user, Role.OPERATOR)
+    context = {"filters": filters, "sort": sort, "statuses": STATUSES, "areas": AREAS, "problem": None}
     # The rendered table is cached with the list it shows (same key version, same lifetime), so a
     # member's own change clears both and an unchanged page costs no rendering at all.
     # Keyed by what the page uses, hashed: any other or oversized query makes no new entry and no
@@ -92,34 +97,42 @@ def domain_list(request):
         request, f"list:{get_language()}:{can_change}:{hashlib.sha256(shown.encode()).hexdigest()}"
     )
     table = cache.get(key)
-    problem = None
-    if table is None:
-        rows, problem = read(request, lambda client: selectors.domains(request))
-        matching = selectors.filter_domains(rows or [], sort=sort, **filters)
-        # Rows are decorated only when shown: 1,000 domains stay quick to list.
-        page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
-        table = render_to_string(
-            "cdn/_domain_table.html",
-            {
-                "domains": [decorate(d) for d in page.object_list],
-                "page": page,
-                "matching": len(matching),
-                "total": len(rows or []),
-                "can_change": can_change,
-            },
-            request=request,
-        )
-        if problem is None:
-            cache.set(key, table, settings.CDN_CACHE_SECONDS)
+    if table is not None:
+        # Nothing to fetch or render: the whole page, kept with the table, unless its shell changed.
+        # Keyed by the table itself too: a table read again after it expired makes a new page.
+        shown_key = f"{key}:{hashlib.sha256(table.encode()).hexdigest()}"
+        page = {**context, "table": table}
+        return render_kept(request, "cdn/domain_list.html", page, key=shown_key, timeout=settings.CDN_CACHE_SECONDS)
+    # Not cached: the page around the table is rendered while Plcloud lists the domains, and the
+    # table goes into its place once they are here.
+    pending = selectors.domains_ahead(request)
+    slot = mark_safe(f"<!--domain-table-{secrets.token_hex(16)}-->")  # noqa: S308 - our own comment
+    response = render(request, "cdn/domain_list.html", {**context, "table": slot})
+    rows, problem = pending.result()
+    table = _domain_table(request, rows, filters=filters, sort=sort, can_change=can_change)
+    if problem is None:
+        cache.set(key, table, settings.CDN_CACHE_SECONDS)
+    if problem is not None or b'id="plcloud-outage"' in response.content:
+        # The page tells of the problem (or no longer of an outage): rendered again, now knowing.
+        return render(request, "cdn/domain_list.html", {**context, "table": table, "problem": problem})
+    response.content = response.content.replace(slot.encode(), table.encode(), 1)
+    return response
+
+
+def _domain_table(request, rows: list[dict] | None, *, filters: dict, sort: str, can_change: bool) -> str:
+    matching = selectors.filter_domains(rows or [], sort=sort, **filters)
+    # Rows are decorated only when shown: 1,000 domains stay quick to list.
+    page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
+    # Without the request's context processors: the page around the table has run them already.
     context = {
-        "table": table,
-        "problem": problem,
-        "filters": filters,
-        "sort": sort,
-        "statuses": STATUSES,
-        "areas": AREAS,
+        "rows": rows_html([decorate(d) for d in page.object_list], can_change=can_change),
+        "page": page,
+        "matching": len(matching),
+        "total": len(rows or []),
+        "can_change": can_change,
+        "request": request,
     }
-    return render(request, "cdn/domain_list.html", context)
+    return render_to_string("cdn/_domain_table.html", context)
 
 
 @role_required(Role.VIEWER)
@@ -135,8 +148,8 @@ def domain_row(request, domain_id: int):
         selectors.forget(request.user)
     # Back off from 2 s to about 30 s, so a long configuration does not hammer the API.
     delay = min(2 * 1.5 ** min(attempt, 20), 30)
-    context = {"domain": domain, "next_attempt": attempt + 1, "delay": f"{delay:.0f}s"}
-    return render(request, "cdn/_domain_row.html", context, status=286 if settled else 200)
+    row = row_html(domain, can_change=has_role(request.user, Role.OPERATOR), attempt=attempt + 1, delay=f"{delay:.0f}s")
+    return HttpResponse(row, status=286 if settled else 200)
 
 
 @role_required(Role.OPERATOR)

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from connections import breaker
-from connections.models import PlcloudConnection
+from connections.services import request_connection
 
 
 def plcloud_connection(request):
@@ -9,14 +9,7 @@ def plcloud_connection(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    connection = (
-        PlcloudConnection.objects.filter(user=user)
-        .only(
-            "plcloud_username", "tenant_name", "region", "token_expires", "keep_connected", "endpoints",
-            "auth_url", "endpoint",
-        )  # fmt: skip
-        .first()
-    )
+    connection = request_connection(request)
     expired = connection is not None and connection.token_expired and not connection.keep_connected
     # The services this member's pages call: an open breaker on any of them is an outage for them.
     services = [connection.auth_url, connection.endpoint] if connection else [settings.PLCLOUD_AUTH_URL]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import http.cookiejar
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import requests
 from django.conf import settings
@@ -168,7 +169,28 @@ def disconnect(*, user) -> None:
 
 def client_for(user) -> Client:
     """The member's client, from the stored token; renews and stores the token when allowed."""
-    connection = PlcloudConnection.objects.filter(user=user).first()
+    return _client_from(PlcloudConnection.objects.filter(user=user).first())
+
+
+def client_for_request(request) -> Client:
+    """One client per request, however many calls the view makes."""
+    pending = getattr(request, "_plcloud_pending", None)
+    if pending is not None:
+        pending.wait()  # one call at a time on the request's client and HTTP session
+    if not hasattr(request, "_plcloud_client"):
+        request._plcloud_client = _client_from(request_connection(request))
+    return request._plcloud_client
+
+
+def request_connection(request) -> PlcloudConnection | None:
+    """The member's connection, as loaded with them for this request (accounts.backends)."""
+    try:
+        return request.user.plcloud
+    except PlcloudConnection.DoesNotExist:
+        return None
+
+
+def _client_from(connection: PlcloudConnection | None) -> Client:
     if connection is None:
         raise ReconnectNeeded(_("Connect your Plcloud account first."))
     try:
@@ -188,23 +210,20 @@ def client_for(user) -> Client:
         endpoint=connection.endpoint,
         tenant_id=connection.tenant_id,
         token_expires=connection.token_expires,
-        on_authenticated=lambda client: _store_renewed(connection.pk, client),
+        on_authenticated=lambda client: _store_renewed(connection, client),
         **_client_kwargs(),
     )
 
 
-def client_for_request(request) -> Client:
-    """One client per request, however many calls the view makes."""
-    if not hasattr(request, "_plcloud_client"):
-        request._plcloud_client = client_for(request.user)
-    return request._plcloud_client
-
-
-def _store_renewed(connection_pk: int, client: Client) -> None:
-    PlcloudConnection.objects.filter(pk=connection_pk).update(
-        token_encrypted=encrypt(client.token),
-        token_expires=client.token_expires,
-        endpoint=client.endpoint,
+def _store_renewed(connection: PlcloudConnection, client: Client) -> None:
+    connection.token_encrypted = encrypt(client.token)
+    connection.token_expires = client.token_expires
+    connection.endpoint = client.endpoint
+    connection.last_error = ""
+    PlcloudConnection.objects.filter(pk=connection.pk).update(
+        token_encrypted=connection.token_encrypted,
+        token_expires=connection.token_expires,
+        endpoint=connection.endpoint,
         last_error="",
     )
 
@@ -273,3 +292,73 @@ def read(request, call: Callable[[Client], T]) -> tuple[T | None, Problem | None
         return call(client_for_request(request)), None
     except PlcloudError as error:
         return None, explain(error)
+
+
+# Reads started ahead: while Plcloud works on the answer (another machine, or another process
+# here), the request's own thread renders what does not depend on it. A thread waiting on a socket
+# holds no lock, so this overlaps the wait, not Python work. Bounded: past this many reads in
+# flight in one process, a read waits for a thread.
+_ahead = ThreadPoolExecutor(max_workers=8, thread_name_prefix="plcloud-read")
+
+
+class Pending(Generic[T]):
+    """A read running in the background for one request; ``result()`` waits for it."""
+
+    def __init__(self, outcome: tuple[T | None, Problem | None] = (None, None)) -> None:
+        self._outcome = outcome
+        self._running: tuple | None = None
+
+    def _start(self, request, client: Client, call: Callable[[Client], T]) -> None:
+        # The token renewal callback writes to the database: held back until the result is taken.
+        store, renewed = client.on_authenticated, []
+        client.on_authenticated = renewed.append
+        started = threading.Event()
+
+        def run(client: Client) -> T:
+            started.set()
+            return call(client)
+
+        self._running = (request, client, store, renewed, _ahead.submit(run, client))
+        request._plcloud_pending = self
+        # Until the other thread runs: it then holds the interpreter until its request is on the
+        # wire, instead of waiting behind this thread's rendering for a switch.
+        started.wait()
+
+    def wait(self) -> None:
+        """Until the call is over; then a renewed token is stored, from the request's thread."""
+        if self._running is None:
+            return
+        (request, client, store, renewed, future), self._running = self._running, None
+        request._plcloud_pending = None
+        try:
+            self._outcome = (future.result(), None)
+        except PlcloudError as error:
+            # explain() here, not in the background thread: the language is the request thread's.
+            self._outcome = (None, explain(error))
+        finally:
+            client.on_authenticated = store
+            for renewal in renewed if store else []:
+                store(renewal)
+
+    def result(self) -> tuple[T | None, Problem | None]:
+        self.wait()
+        return self._outcome
+
+
+def read_ahead(request, call: Callable[[Client], T]) -> Pending[T]:
+    """``read()``, started now in another thread: render what does not need the answer, then take
+    ``result()``. The call must touch Plcloud and the cache only (no database: the background
+    thread has no part in the request's transaction). Until the result is taken, this request's
+    other Plcloud calls wait for it."""
+    try:
+        client = client_for_request(request)
+    except PlcloudError as error:
+        return Pending((None, explain(error)))
+    pending: Pending[T] = Pending()
+    pending._start(request, client, call)
+    return pending
+
+
+def ready(value: T) -> Pending[T]:
+    """A read whose answer is already at hand (from the cache), shaped like one started ahead."""
+    return Pending((value, None))

@@ -76,7 +76,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the member's role and connection with them (one query).
+    "accounts.backends.MemberBackend",
 ]
 # Sign-in throttling: a member is locked out after AXES_FAILURE_LIMIT failures in a row,
 # for AXES_COOLOFF_MINUTES; the lock is per username so a shared office IP locks nobody else.

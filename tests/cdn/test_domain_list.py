@@ -1,4 +1,11 @@
+import re
+
+from django.test import Client
+
+from cdn.presenters import decorate
+from cdn.rows import rows_html
 from tests.cdn.conftest import upstream_names
+from tickets.models import Notification
 
 
 def test_it_lists_the_members_domains(op):
@@ -49,3 +56,61 @@ def test_a_polled_row_takes_any_attempt_count(op, demo):
     domain_id = demo.cdn.list()[0]["domainId"]
     for attempt in ("²", "9" * 5000, "-3", "x"):
         assert op.get(f"/cdn/{domain_id}/row/", {"n": attempt}).status_code in {200, 286}
+
+
+def test_it_keeps_the_message_of_the_last_change_when_the_list_then_fails(op, demo, fresh_name, sandbox, clean_faults):
+    created = demo.cdn.create(fresh_name, ["114.114.114.114"], ["hk"])
+    op.post(f"/cdn/{created['domainId']}/delete/", {"delete-confirm": fresh_name})
+    sandbox.set_faults(error_rate=1.0, scope="service")
+    page = op.get("/cdn/").content.decode()
+    assert f"Domain {fresh_name} deleted." in page
+    assert "Plcloud is not reachable right now" in page
+
+
+def test_it_shows_the_members_page_around_the_table_once(op):
+    page = op.get("/cdn/").content.decode()
+    assert page.count("<table>") == 1 and page.count('<main id="main">') == 1
+    assert "<!--domain-table-" not in page
+    assert page.index('name="action"') < page.index('id="domain-') < page.rindex("</form>")
+
+
+def test_it_escapes_whatever_plcloud_sends_in_a_row():
+    evil = '"><script>alert(1)</script>'
+    row = {"domainId": evil, "domainName": evil, "cname": evil, "status": "configuring", "areas": [evil]}
+    html = rows_html([decorate({**row, "origin_ips": [evil], "serviceType": evil})], can_change=True)
+    assert "<script>" not in html and html.count("&lt;script&gt;") == 7
+    assert 'hx-get="/cdn/%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E/row/?n=1"' in html
+
+
+def csrf_tokens(page: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+
+def test_a_page_served_again_carries_this_requests_csrf_token_and_it_works(operator, connect_demo, demo):
+    connect_demo(operator)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(operator)
+    # Read upstream, then rendered around the kept table (and kept), then served as kept.
+    _fetched, kept, again = (browser.get("/cdn/").content.decode() for _ in range(3))
+    assert "csrf-slot-" not in again
+    assert len(csrf_tokens(again)) == 3 and len(set(csrf_tokens(again))) == 1  # language, sign out, batch
+    assert csrf_tokens(kept)[0] != csrf_tokens(again)[0]  # masked afresh, as Django does
+    domain = demo.cdn.list()[0]
+    sent = {"action": "enable", "ids": [domain["domainId"]], "csrfmiddlewaretoken": csrf_tokens(again).pop()}
+    assert browser.post("/cdn/batch/", sent).status_code == 302
+
+
+def test_a_page_served_again_shows_what_changed_around_the_table(op, operator):
+    assert 'id="ticket-notifications-badge"' not in op.get("/cdn/").content.decode()
+    Notification.objects.create(user=operator, ticket_id="tk-0000beef", summary="Origin slow", reply_count=1)
+    assert 'id="ticket-notifications-badge"' in op.get("/cdn/").content.decode()
+    op.post("/i18n/setlang/", {"language": "zh-hans", "next": "/cdn/"})
+    assert '<html lang="zh-hans">' in op.get("/cdn/").content.decode()
+
+
+def test_a_page_served_again_is_only_ever_its_members(op, client, viewer, connect_demo):
+    assert "Add domain" in op.get("/cdn/").content.decode()
+    connect_demo(viewer)
+    client.force_login(viewer)
+    page = client.get("/cdn/").content.decode()
+    assert "www.demo-shop.com" in page and "Add domain" not in page and "vera" in page
