@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +17,11 @@ def _version_key(user_id: int) -> str:
 
 
 def _key(request, name: str) -> str:
-    version = cache.get_or_set(_version_key(request.user.pk), 1, None)
+    key = _version_key(request.user.pk)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, secrets.token_hex(8), None)  # the first of two requests at once wins
+        version = cache.get(key)
     return f"cdn:{request.user.pk}:{version}:{name}"
 
 
@@ -27,10 +32,9 @@ def fragment_key(request, name: str) -> str:
 
 def forget(user) -> None:
     """After a change: the member's next read goes upstream."""
-    try:
-        cache.incr(_version_key(user.pk))
-    except ValueError:
-        cache.set(_version_key(user.pk), 1, None)
+    # A version never used before, not a count: a count that started again (its key evicted from
+    # a full cache) could find entries kept from before the member's last change.
+    cache.set(_version_key(user.pk), secrets.token_hex(8), None)
 
 
 def domains(request) -> list[dict]:

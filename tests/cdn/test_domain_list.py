@@ -1,5 +1,6 @@
 import re
 
+from django.core.cache import cache
 from django.test import Client
 
 from cdn.presenters import decorate
@@ -114,3 +115,10 @@ def test_a_page_served_again_is_only_ever_its_members(op, client, viewer, connec
     client.force_login(viewer)
     page = client.get("/cdn/").content.decode()
     assert "www.demo-shop.com" in page and "Add domain" not in page and "vera" in page
+
+
+def test_a_cache_that_lost_the_members_version_never_serves_their_older_entries(op, operator, demo, fresh_name):
+    op.get("/cdn/")
+    demo.cdn.create(fresh_name, ["114.114.114.114"], ["hk"])  # not shown until the list is read again
+    cache.delete(f"cdn:v:{operator.pk}")  # evicted from a full cache
+    assert fresh_name in op.get("/cdn/").content.decode()
