@@ -108,8 +108,8 @@ def domain_list(request):
     pending = selectors.domains_ahead(request)
     slot = mark_safe(f"<!--domain-table-{secrets.token_hex(16)}-->")  # noqa: S308 - our own comment
     response = render(request, "cdn/domain_list.html", {**context, "table": slot})
-    rows, problem = pending.result()
-    table = _domain_table(request, rows, filters=filters, sort=sort, can_change=can_change)
+    domains, problem = pending.result()
+    table = _domain_table(request, domains, filters=filters, sort=sort, can_change=can_change)
     if problem is None:
         cache.set(key, table, settings.CDN_CACHE_SECONDS)
     if problem is not None or b'id="plcloud-outage"' in response.content:
@@ -119,8 +119,8 @@ def domain_list(request):
     return response
 
 
-def _domain_table(request, rows: list[dict] | None, *, filters: dict, sort: str, can_change: bool) -> str:
-    matching = selectors.filter_domains(rows or [], sort=sort, **filters)
+def _domain_table(request, domains: list[dict] | None, *, filters: dict, sort: str, can_change: bool) -> str:
+    matching = selectors.filter_domains(domains or [], sort=sort, **filters)
     # Rows are decorated only when shown: 1,000 domains stay quick to list.
     page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
     # Without the request's context processors: the page around the table has run them already.
@@ -128,7 +128,7 @@ def _domain_table(request, rows: list[dict] | None, *, filters: dict, sort: str,
         "rows": rows_html([decorate(d) for d in page.object_list], can_change=can_change),
         "page": page,
         "matching": len(matching),
-        "total": len(rows or []),
+        "total": len(domains or []),
         "can_change": can_change,
         "request": request,
     }

@@ -121,6 +121,10 @@ else:
     # The process id keeps two test runs on one server (two worktrees, CI beside a developer)
     # from creating and dropping each other's test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# Connections kept between requests (checked before reuse): opening one, and for SQLite setting
+# it up, cost more than the queries of a typical page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DB_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
