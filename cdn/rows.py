@@ -67,6 +67,10 @@ def _text(value: object) -> str:
     return escape(str(value)) if value is not None else ""
 
 
+def _joined(values: object) -> str:
+    return _text(", ".join(map(str, values))) if isinstance(values, list) else _text(values)
+
+
 def _row(domain: dict, table: _Table, *, attempt: int = 1, delay: str = "2s") -> str:
     domain_id = domain.get("domainId")
     # The id goes into URLs and attributes: an id that is not a plain number is not trusted as one.
@@ -92,8 +96,8 @@ def _row(domain: dict, table: _Table, *, attempt: int = 1, delay: str = "2s") ->
         f'<button type="button" class="copy" data-copy="{cname}" aria-label="{table.copy_label}">{table.copy}</button>'
         "</td>\n"
         f'  <td><span class="status status-{status}">{status}</span>{stuck}</td>\n'
-        f"  <td>{_text(', '.join(domain.get('areas') or []))}</td>\n"
-        f"  <td>{_text(', '.join(domain.get('origin_ips') or []))}</td>\n"
+        f"  <td>{_joined(domain.get('areas'))}</td>\n"
+        f"  <td>{_joined(domain.get('origin_ips'))}</td>\n"
         f"  <td>{_text(domain.get('serviceType'))}</td>\n</tr>\n"
     )
 

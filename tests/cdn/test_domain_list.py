@@ -78,8 +78,9 @@ def test_it_shows_the_members_page_around_the_table_once(op):
 def test_it_escapes_whatever_plcloud_sends_in_a_row():
     evil = '"><script>alert(1)</script>'
     row = {"domainId": evil, "domainName": evil, "cname": evil, "status": "configuring", "areas": [evil]}
-    html = rows_html([decorate({**row, "origin_ips": [evil], "serviceType": evil})], can_change=True)
+    html = rows_html([decorate({**row, "origin_ips": [evil, 8080], "serviceType": evil})], can_change=True)
     assert "<script>" not in html and html.count("&lt;script&gt;") == 7
+    assert "&lt;/script&gt;, 8080</td>" in html  # not a string: shown, not a crash
     assert 'hx-get="/cdn/%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E/row/?n=1"' in html
 
 
