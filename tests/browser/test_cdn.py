@@ -17,7 +17,7 @@ def test_it_shows_a_new_domain_go_online_without_a_reload(page, operator, connec
     page.get_by_label("Origin IPs").fill("114.114.114.114")
     page.get_by_label("Hong Kong (hk)").check()
     page.get_by_role("button", name="Create domain").click()
-    page.goto("/cdn/")
+    page.goto(f"/cdn/?q={name}")
     row = page.locator("tr", has_text=name)
     expect(row.get_by_text("configuring")).to_be_visible()
     page.evaluate("window.notReloaded = true")
