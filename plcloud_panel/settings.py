@@ -160,6 +160,11 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Sessions are read from the cache (every page reads one), written through to the database (so a
+# restart or an evicted entry signs nobody out). A sign-out deletes the session from this cache:
+# with several web processes that must be a shared cache (CACHE_URL), or a signed-out session would
+# still open pages in the other processes; ops.checks warns in production without one.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Per-process memory by default; with several web processes set CACHE_URL to Redis, so that a
 # member's change clears their cached reads in every process.

@@ -20,6 +20,7 @@ OURS = (
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
+    "CACHE_URL",
 )
 PRODUCTION = {
     "DEBUG": "0",
@@ -31,6 +32,8 @@ PRODUCTION = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    # Checked, not connected to.
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -55,8 +58,15 @@ def test_it_passes_the_deployment_checks_with_the_production_settings(tmp_path):
 def test_the_quick_start_defaults_are_for_plain_http_and_say_so(tmp_path):
     result = check_deploy(tmp_path)
     assert result.returncode != 0
-    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016", "ops.W001"):
         assert warning in result.stderr
+
+
+def test_it_warns_when_several_processes_would_not_share_sessions_and_cached_reads(tmp_path):
+    per_process = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    result = check_deploy(tmp_path, **per_process)
+    assert result.returncode != 0
+    assert "ops.W001" in result.stderr and "CACHE_URL" in result.stderr
 
 
 def test_hsts_is_a_separate_opt_in(tmp_path):

@@ -1,0 +1,23 @@
+"""Deployment checks of our own (``manage.py check --deploy``)."""
+
+from django.conf import settings
+from django.core import checks
+
+PROCESS_LOCAL = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    # Sessions (SESSION_ENGINE), cached reads and the circuit breaker live in the cache: a
+    # per-process cache is right for one process only (a sign-out or a change would not reach the
+    # others), and production runs several.
+    if settings.CACHES["default"]["BACKEND"] not in PROCESS_LOCAL:
+        return []
+    return [
+        checks.Warning(
+            "The cache is per process (CACHE_URL is not set).",
+            hint="Set CACHE_URL to a Redis database shared by every web process (docs/deploy.md), "
+            "or silence ops.W001 if the panel runs as a single process.",
+            id="ops.W001",
+        )
+    ]
