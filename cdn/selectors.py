@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import marshal
 import secrets
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 
@@ -57,20 +57,25 @@ def domains_ahead(request) -> Pending[list[dict]]:
 
 def _list_and_keep(client, key: str) -> list[dict]:
     found = client.cdn.list()
-    cache.set(key, marshal.dumps(found), settings.CDN_CACHE_SECONDS)
+    try:
+        # Kept as JSON bytes: the cache pickles what it stores, and a thousand dicts cost
+        # milliseconds to pickle where bytes cost nothing (orjson writes them in a tenth of that).
+        packed = orjson.dumps(found)
+    except orjson.JSONEncodeError:  # an integer past 64 bits, say: shown, just not kept
+        return found
+    cache.set(key, packed, settings.CDN_CACHE_SECONDS)
     return found
 
 
 def _unpack(value: bytes | None) -> list[dict] | None:
-    """The cached list. It is kept as marshal bytes: the cache pickles what it stores, and a
-    thousand dicts cost milliseconds to pickle where bytes cost nothing. marshal is only ever
-    given what this function's caller wrote; another Python's bytes read as a miss."""
+    """The cached list; anything else read as a miss (an entry of an earlier release, say)."""
     if not isinstance(value, bytes):
         return None
     try:
-        return marshal.loads(value)  # noqa: S302 - our own bytes from our own cache, see above
-    except (EOFError, ValueError, TypeError):
+        found = orjson.loads(value)
+    except orjson.JSONDecodeError:
         return None
+    return found if isinstance(found, list) else None
 
 
 def domain(request, domain_id: int) -> dict:

@@ -125,3 +125,12 @@ def test_a_cache_that_lost_the_members_version_never_serves_their_older_entries(
     cache.delete(f"cdn:v:{operator.pk}")  # evicted from a full cache
     assert f'id="domain-{made["domainId"]}"' in op.get("/cdn/", {"q": fresh_name}).content.decode()
     demo.cdn.delete(made["domainId"])
+
+
+def test_a_cached_list_it_cannot_read_is_read_again_from_plcloud(op, operator, demo, fresh_name):
+    op.get("/cdn/")
+    made = demo.cdn.create(fresh_name, ["114.114.114.114"], ["hk"])
+    # As an earlier release kept it (marshal bytes), or a damaged entry.
+    cache.set(f"cdn:{operator.pk}:{cache.get(f'cdn:v:{operator.pk}')}:domains", b"\xdb\x01\x00\x00\x00garbage")
+    assert f'id="domain-{made["domainId"]}"' in op.get("/cdn/", {"q": fresh_name}).content.decode()
+    demo.cdn.delete(made["domainId"])
