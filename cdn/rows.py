@@ -1,10 +1,10 @@
-"""The domain table's rows as HTML, for the list page and for a polled row.
+"""The domain table as HTML, for the list page and for a polled row.
 
-Built here rather than by a template included once per row: the list page has a speed goal
-(bench/domain_list.py), and 25 included rows with their ``{% url %}`` and translation tags cost
-more than the rest of the page. What a row needs from Django (URLs, translated words) is looked
-up once per table, and every value from Plcloud goes through ``escape`` (the same escaping as
-Django's templates).
+Built here rather than by templates: the list page has a speed goal (bench/domain_list.py), and
+25 included rows with their ``{% url %}`` and translation tags cost more than the rest of the
+page. What the table needs from Django (URLs, translated words) is looked up once, by ``frame()``,
+while the page waits for Plcloud; every value from Plcloud goes through ``escape`` (the same
+escaping as Django's templates).
 """
 
 from __future__ import annotations
@@ -13,16 +13,21 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
+from django.core.paginator import Page
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Stands in for a domain id while a URL pattern is reversed once; no real id is this long.
 _SENTINEL = 999_999_999_999_999_999
 
 
 @dataclass(frozen=True)
-class _Table:
+class Frame:
+    """What every row and the table around them take from Django, looked up once per table."""
+
     can_change: bool
     detail_url: str
     row_url: str
@@ -32,25 +37,42 @@ class _Table:
     copy: str
     stuck: str
     ticket: str
+    head: str
+    no_match: str
+    no_domains: str
 
-
-def rows_html(domains: list[dict], *, can_change: bool) -> SafeString:
-    """Decorated domains (cdn.presenters.decorate) as table rows; a configuring row polls itself."""
-    table = _table(can_change)
-    return mark_safe("".join(_row(domain, table) for domain in domains))  # noqa: S308 - every value escaped
+    def table(self, domains: list[dict], *, page: Page, matching: int, total: int, query: str) -> SafeString:
+        """The shown page of decorated domains (cdn.presenters.decorate) with the count, the
+        header and the pager; ``query`` is the page's query string without its page number."""
+        count = ngettext("%(n)s of %(total)s domain", "%(n)s of %(total)s domains", matching) % {
+            "n": matching,
+            "total": total,
+        }
+        rows = "".join(_row(domain, self) for domain in domains)
+        if not rows:
+            rows = f'\n    <tr><td colspan="7">{self.no_match if total else self.no_domains}</td></tr>\n  '
+        pager = render_to_string("pager.html", {"page": page, "query": query}) if page.has_other_pages() else ""
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<p class="muted">{escape(count)}</p>\n<div class="table-wrap"><table>\n'
+            f"  <thead><tr>{self.head}</tr></thead>\n  <tbody>\n  {rows}\n  </tbody>\n</table></div>\n{pager}"
+        )
 
 
 def row_html(domain: dict, *, can_change: bool, attempt: int = 1, delay: str = "2s") -> SafeString:
     """One row, as the row's own poll answers it (``attempt`` and ``delay`` set its next poll)."""
-    return mark_safe(_row(domain, _table(can_change), attempt=attempt, delay=delay))  # noqa: S308 - every value escaped
+    return mark_safe(_row(domain, frame(can_change), attempt=attempt, delay=delay))  # noqa: S308 - every value escaped
 
 
 def _url_with_id(name: str) -> str:
     return reverse(name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
 
 
-def _table(can_change: bool) -> _Table:
-    return _Table(
+def frame(can_change: bool) -> Frame:
+    headings = [_("Domain"), "CNAME", _("Status"), _("Areas"), _("Origin IPs"), _("Type")]
+    head = "".join(f'<th scope="col">{escape(text)}</th>' for text in headings)
+    if can_change:
+        head = f'<th scope="col"><span class="sr">{escape(_("Select"))}</span></th>' + head
+    return Frame(
         can_change=can_change,
         detail_url=_url_with_id("cdn:detail"),
         row_url=_url_with_id("cdn:row"),
@@ -60,6 +82,9 @@ def _table(can_change: bool) -> _Table:
         copy=escape(_("Copy")),
         stuck=escape(_("Stuck")),
         ticket=escape(_("Open a ticket about this")),
+        head=head,
+        no_match=escape(_("No domain matches these filters.")),
+        no_domains=escape(_("No CDN domains yet.")),
     )
 
 
@@ -71,7 +96,7 @@ def _joined(values: object) -> str:
     return _text(", ".join(map(str, values))) if isinstance(values, list) else _text(values)
 
 
-def _row(domain: dict, table: _Table, *, attempt: int = 1, delay: str = "2s") -> str:
+def _row(domain: dict, table: Frame, *, attempt: int = 1, delay: str = "2s") -> str:
     domain_id = domain.get("domainId")
     # The id goes into URLs and attributes: an id that is not a plain number is not trusted as one.
     number = str(domain_id) if isinstance(domain_id, int) else quote(str(domain_id), safe="")
@@ -102,7 +127,7 @@ def _row(domain: dict, table: _Table, *, attempt: int = 1, delay: str = "2s") ->
     )
 
 
-def _stuck(domain: dict, table: _Table) -> str:
+def _stuck(domain: dict, table: Frame) -> str:
     """The flag on a domain stuck configuring, with a ticket about it started for the member."""
     name = domain.get("domainName") or ""
     summary = _("Domain %(name)s stuck in configuring") % {"name": name}

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.models import AuditEntry
-from cdn import selectors, services, traffic
+from cdn import rows, selectors, services, traffic
 from cdn.forms import (
     AREAS,
     BatchForm,
@@ -32,7 +31,7 @@ from cdn.forms import (
 )
 from cdn.models import BudgetAlert
 from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
-from cdn.rows import row_html, rows_html
+from cdn.rows import row_html
 from connections.services import explain, read
 from jobs.models import Job
 from ops.page_cache import render_kept
@@ -108,8 +107,9 @@ def domain_list(request):
     pending = selectors.domains_ahead(request)
     slot = mark_safe(f"<!--domain-table-{secrets.token_hex(16)}-->")  # noqa: S308 - our own comment
     response = render(request, "cdn/domain_list.html", {**context, "table": slot})
+    frame = rows.frame(can_change)  # what does not need the answer, while it comes
     domains, problem = pending.result()
-    table = _domain_table(request, domains, filters=filters, sort=sort, can_change=can_change)
+    table = _domain_table(request, domains, frame=frame, filters=filters, sort=sort)
     if problem is None:
         cache.set(key, table, settings.CDN_CACHE_SECONDS)
     if problem is not None or b'id="plcloud-outage"' in response.content:
@@ -119,20 +119,14 @@ def domain_list(request):
     return response
 
 
-def _domain_table(request, domains: list[dict] | None, *, filters: dict, sort: str, can_change: bool) -> str:
+def _domain_table(request, domains: list[dict] | None, *, frame: rows.Frame, filters: dict, sort: str) -> str:
     matching = selectors.filter_domains(domains or [], sort=sort, **filters)
-    # Rows are decorated only when shown: 1,000 domains stay quick to list.
     page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
-    # Without the request's context processors: the page around the table has run them already.
-    context = {
-        "rows": rows_html([decorate(d) for d in page.object_list], can_change=can_change),
-        "page": page,
-        "matching": len(matching),
-        "total": len(domains or []),
-        "can_change": can_change,
-        "request": request,
-    }
-    return render_to_string("cdn/_domain_table.html", context)
+    query = request.GET.copy()
+    query.pop("page", None)
+    # Rows are decorated only when shown: 1,000 domains stay quick to list.
+    shown = [decorate(d) for d in page.object_list]
+    return frame.table(shown, page=page, matching=len(matching), total=len(domains or []), query=query.urlencode())
 
 
 @role_required(Role.VIEWER)

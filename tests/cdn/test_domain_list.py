@@ -1,10 +1,12 @@
 import re
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.test import Client
+from django.utils import translation
 
 from cdn.presenters import decorate
-from cdn.rows import rows_html
+from cdn.rows import frame, row_html
 from tests.cdn.conftest import upstream_names
 from tickets.models import Notification
 
@@ -78,7 +80,7 @@ def test_it_shows_the_members_page_around_the_table_once(op):
 def test_it_escapes_whatever_plcloud_sends_in_a_row():
     evil = '"><script>alert(1)</script>'
     row = {"domainId": evil, "domainName": evil, "cname": evil, "status": "configuring", "areas": [evil]}
-    html = rows_html([decorate({**row, "origin_ips": [evil, 8080], "serviceType": evil})], can_change=True)
+    html = row_html(decorate({**row, "origin_ips": [evil, 8080], "serviceType": evil}), can_change=True)
     assert "<script>" not in html and html.count("&lt;script&gt;") == 7
     assert "&lt;/script&gt;, 8080</td>" in html  # not a string: shown, not a crash
     assert 'hx-get="/cdn/%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E/row/?n=1"' in html
@@ -134,3 +136,24 @@ def test_a_cached_list_it_cannot_read_is_read_again_from_plcloud(op, operator, d
     cache.set(f"cdn:{operator.pk}:{cache.get(f'cdn:v:{operator.pk}')}:domains", b"\xdb\x01\x00\x00\x00garbage")
     assert f'id="domain-{made["domainId"]}"' in op.get("/cdn/", {"q": fresh_name}).content.decode()
     demo.cdn.delete(made["domainId"])
+
+
+def test_it_counts_what_matches_and_says_when_nothing_does(op):
+    page = op.get("/cdn/", {"q": "no-such-domain-anywhere"}).content.decode()
+    assert re.search(r">0 of \d+ domains<", page)
+    assert "No domain matches these filters." in page
+    named = op.get("/cdn/", {"q": "www.demo-shop.com"}).content.decode()
+    assert re.search(r">1 of \d+ domain<", named)
+    assert '<th scope="col">Origin IPs</th>' in named
+
+
+def test_the_pager_keeps_the_filters_and_speaks_the_members_language():
+    domains = [{"domainId": n, "domainName": f"d{n:02d}.example.com", "status": "online"} for n in range(30)]
+    page = Paginator(domains, 25).get_page(1)
+    with translation.override("zh-hans"):
+        html = frame(True).table(
+            [decorate(d) for d in page], page=page, matching=30, total=40, query="area=hk&sort=name"
+        )
+    assert "30 / 40 个域名" in html and "选择" in html
+    assert 'href="?area=hk&amp;sort=name&amp;page=2">下一页</a>' in html
+    assert html.count("<tr id=") == 25
