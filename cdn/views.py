@@ -1,5 +1,4 @@
 import hashlib
-import secrets
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -10,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,7 +32,7 @@ from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
 from cdn.rows import row_html
 from connections.services import explain, read
 from jobs.models import Job
-from ops.page_cache import render_kept
+from ops.page_cache import SHELL_SECONDS, kept_page, render_kept
 from plcloud import NotFound, PlcloudError
 from tickets import selectors as ticket_selectors
 
@@ -102,21 +100,20 @@ def domain_list(request):
         shown_key = f"{key}:{hashlib.sha256(table.encode()).hexdigest()}"
         page = {**context, "table": table}
         return render_kept(request, "cdn/domain_list.html", page, key=shown_key, timeout=settings.CDN_CACHE_SECONDS)
-    # Not cached: the page around the table is rendered while Plcloud lists the domains, and the
-    # table goes into its place once they are here.
+    # Not cached: the page around the table (kept from before, or rendered now) is made ready while
+    # Plcloud lists the domains, and the table goes into its place once they are here.
     pending = selectors.domains_ahead(request)
-    slot = mark_safe(f"<!--domain-table-{secrets.token_hex(16)}-->")  # noqa: S308 - our own comment
-    response = render(request, "cdn/domain_list.html", {**context, "table": slot})
+    shell_seconds = SHELL_SECONDS if settings.CDN_CACHE_SECONDS else 0
+    shell = kept_page(request, "cdn/domain_list.html", context, key="cdn-list", timeout=shell_seconds, hole="table")
     frame = rows.frame(can_change)  # what does not need the answer, while it comes
     domains, problem = pending.result()
     table = _domain_table(request, domains, frame=frame, filters=filters, sort=sort)
     if problem is None:
         cache.set(key, table, settings.CDN_CACHE_SECONDS)
-    if problem is not None or b'id="plcloud-outage"' in response.content:
+    if problem is not None or b'id="plcloud-outage"' in shell.body:
         # The page tells of the problem (or no longer of an outage): rendered again, now knowing.
         return render(request, "cdn/domain_list.html", {**context, "table": table, "problem": problem})
-    response.content = response.content.replace(slot.encode(), table.encode(), 1)
-    return response
+    return shell.response(request, table)
 
 
 def _domain_table(request, domains: list[dict] | None, *, frame: rows.Frame, filters: dict, sort: str) -> str:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.test import Client
 from django.utils import translation
 
+from cdn import selectors
 from cdn.presenters import decorate
 from cdn.rows import frame, row_html
 from tests.cdn.conftest import upstream_names
@@ -157,3 +158,26 @@ def test_the_pager_keeps_the_filters_and_speaks_the_members_language():
     assert "30 / 40 个域名" in html and "选择" in html
     assert 'href="?area=hk&amp;sort=name&amp;page=2">下一页</a>' in html
     assert html.count("<tr id=") == 25
+
+
+def test_a_list_read_again_around_a_kept_page_shows_this_requests_token_badge_and_domains(
+    operator, connect_demo, demo, fresh_name
+):
+    connect_demo(operator)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(operator)
+    first = browser.get("/cdn/", {"q": fresh_name}).content.decode()
+    assert "0 of" in first and 'id="ticket-notifications-badge"' not in first
+    made = demo.cdn.create(fresh_name, ["114.114.114.114"], ["hk"])
+    Notification.objects.create(user=operator, ticket_id="tk-0000cafe", summary="Origin slow", reply_count=1)
+    selectors.forget(operator)  # the list is read from Plcloud again; the page around it is kept
+    again = browser.get("/cdn/", {"q": fresh_name}).content.decode()
+    assert f'id="domain-{made["domainId"]}"' in again and 'id="ticket-notifications-badge"' in again
+    selectors.forget(operator)
+    kept = browser.get("/cdn/", {"q": fresh_name}).content.decode()  # around the page kept just before
+    for page in (again, kept):
+        assert "slot-" not in page and len(set(csrf_tokens(page))) == 1
+    assert csrf_tokens(kept)[0] != csrf_tokens(again)[0]
+    sent = {"action": "disable", "ids": [made["domainId"]], "csrfmiddlewaretoken": csrf_tokens(kept).pop()}
+    assert browser.post("/cdn/batch/", sent).status_code == 302
+    demo.cdn.delete(made["domainId"])
