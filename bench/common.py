@@ -10,6 +10,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,12 +18,17 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 sys.path.insert(0, str(ROOT))
 
 
-def interleaved_medians_ms(actions: dict[str, object], rounds: int) -> dict[str, float]:
+def interleaved_medians_ms(
+    actions: dict[str, Callable[[], object]], rounds: int, prepare: dict[str, Callable[[], object]] | None = None
+) -> dict[str, float]:
     """The median of each action, measured in turns (one of each per round), so that the machine
-    speeding up or slowing down during the bench weighs on every action alike."""
+    speeding up or slowing down during the bench weighs on every action alike. ``prepare`` runs
+    before an action, untimed."""
     samples: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(rounds):
         for name, action in actions.items():
+            if prepare and name in prepare:
+                prepare[name]()
             started = time.perf_counter()
             action()
             samples[name].append((time.perf_counter() - started) * 1000)
