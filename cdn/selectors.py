@@ -96,13 +96,14 @@ def filter_domains(
     rows: list[dict], *, status: str = "", area: str = "", q: str = "", sort: str = "name"
 ) -> list[dict]:
     q = q.strip().lower()
-    rows = [
-        row
-        for row in rows
-        if (not status or row.get("status") == status)
-        and (not area or area in (row.get("areas") or []))
-        and (not q or q in (row.get("domainName") or "").lower() or q in _unicode_name(row))
-    ]
+    if status or area or q:
+        rows = [
+            row
+            for row in rows
+            if (not status or row.get("status") == status)
+            and (not area or area in (row.get("areas") or []))
+            and (not q or q in (row.get("domainName") or "").lower() or q in _unicode_name(row))
+        ]
     keys = {
         "name": lambda r: r.get("domainName") or "",
         "status": lambda r: (r.get("status") or "", r.get("domainName") or ""),
