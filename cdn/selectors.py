@@ -10,6 +10,10 @@ from django.core.cache import cache
 
 from cdn.validators import domain_to_unicode
 from connections.services import Pending, client_for_request, read_ahead, ready
+from plcloud import PlcloudError
+from plcloud.cdn import DOMAINS_PATH
+from plcloud.cdn import WRAPPER as CDN_WRAPPER
+from plcloud.client import unwrap
 
 
 def _version_key(user_id: int) -> str:
@@ -56,24 +60,28 @@ def domains_ahead(request) -> Pending[list[dict]]:
 
 
 def _list_and_keep(client, key: str) -> list[dict]:
-    found = client.cdn.list()
+    # The answer is kept as it came (bytes cost nothing for the cache to store, where writing a
+    # thousand dicts again took 0.2-0.9 ms on the page's way out), once it has been read whole.
+    answers: list[bytes] = []
+    before = client.on_answer
+    client.on_answer = lambda _method, path, body: answers.append(body) if path == DOMAINS_PATH else None
     try:
-        # Kept as JSON bytes: the cache pickles what it stores, and a thousand dicts cost
-        # milliseconds to pickle where bytes cost nothing (orjson writes them in a tenth of that).
-        packed = orjson.dumps(found)
-    except orjson.JSONEncodeError:  # an integer past 64 bits, say: shown, just not kept
-        return found
-    cache.set(key, packed, settings.CDN_CACHE_SECONDS)
+        found = client.cdn.list()
+    finally:
+        client.on_answer = before
+    if answers:
+        cache.set(key, answers[-1], settings.CDN_CACHE_SECONDS)
     return found
 
 
 def _unpack(value: bytes | None) -> list[dict] | None:
-    """The cached list; anything else read as a miss (an entry of an earlier release, say)."""
+    """The cached list, read from the answer as kept; anything else is a miss (an entry of an
+    earlier release, say)."""
     if not isinstance(value, bytes):
         return None
     try:
-        found = orjson.loads(value)
-    except orjson.JSONDecodeError:
+        found = unwrap(orjson.loads(value), CDN_WRAPPER, "GET", DOMAINS_PATH)
+    except (orjson.JSONDecodeError, PlcloudError):
         return None
     return found if isinstance(found, list) else None
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from plcloud.client import Client
 
 WRAPPER = "cdn"
+DOMAINS_PATH = "/cdn/domain"
 
 
 def iso(value: datetime | str | None) -> str | None:
@@ -34,7 +35,7 @@ class CdnManager:
 
     # Domains
     def list(self) -> list[dict]:
-        return as_list(self._call("GET", "/cdn/domain"), "domains")
+        return as_list(self._call("GET", DOMAINS_PATH), "domains")
 
     def create(
         self, domain: str, origin_ips: list[str], areas: list[str], type: str = "web", icp_record: str | None = None

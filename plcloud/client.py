@@ -88,6 +88,7 @@ class Client:
         session: requests.Session | None = None,
         token_expires: datetime | None = None,
         on_authenticated: Callable[[Client], None] | None = None,
+        on_answer: Callable[[str, str, bytes], None] | None = None,
         retry: RetryPolicy | None = None,
         circuit: Circuit | None = None,
     ) -> None:
@@ -108,6 +109,9 @@ class Client:
         self._token_expires = token_expires
         # Called after every sign-in, so a caller can store the renewed token at once.
         self.on_authenticated = on_authenticated
+        # Called with (method, path, body) for every answer read to a call made with the token
+        # (never a sign-in's, whose body holds a token), so a caller can keep it as it came.
+        self.on_answer = on_answer
         self.retry = retry or RetryPolicy()
         self._renewal_refused = False
         # A caller's circuit breaker (plcloud.circuit.Circuit); None sends every call.
@@ -287,7 +291,10 @@ class Client:
                 f"the request could not be sent ({type(exc).__name__})", method=method, path=path
             ) from None
         log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
-        return read_answer(response, method, path)
+        document = read_answer(response, method, path)
+        if token is not None and self.on_answer is not None:
+            self.on_answer(method, path, response.content)
+        return document
 
 
 def identity_version(

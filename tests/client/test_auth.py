@@ -1,5 +1,6 @@
 """Keystone v2.0 sign-in, catalog lookup, token-only use and renewal on 401."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -119,3 +120,12 @@ def _refused(client: Client) -> bool:
 def test_it_needs_a_password_or_a_token():
     with pytest.raises(ValueError):
         Client(username="demo", tenant_name="demo", auth_url="http://127.0.0.1:9/v2.0")
+
+
+def test_it_hands_out_answers_as_they_came_but_never_a_sign_in(client):
+    answers: list[tuple[str, str, bytes]] = []
+    client.on_answer = lambda method, path, body: answers.append((method, path, body))
+    domains = client.cdn.list()  # signs in first: that answer holds a token and is not handed out
+    assert [(method, path) for method, path, _body in answers] == [("GET", "/cdn/domain")]
+    assert json.loads(answers[0][2]) == {"cdn": domains}
+    assert client.token.encode() not in b"".join(body for _m, _p, body in answers)
