@@ -51,7 +51,7 @@ def test_it_renews_and_stores_the_token_when_kept_connected(client, viewer, conn
     old = decrypt(connect_demo(viewer, keep=True).token_encrypted)
     expire(viewer)
     client.force_login(viewer)
-    page = client.get("/cdn/").content.decode()
+    page = client.get("/cdn/", {"q": "www.demo-shop.com"}).content.decode()
     assert "www.demo-shop.com" in page
     connection = PlcloudConnection.objects.get(user=viewer)
     assert decrypt(connection.token_encrypted) != old
