@@ -20,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ops.templatetags.pager import pager as pager_context
+
 # Stands in for a domain id while a URL pattern is reversed once; no real id is this long.
 _SENTINEL = 999_999_999_999_999_999
 
@@ -41,9 +43,9 @@ class Frame:
     no_match: str
     no_domains: str
 
-    def table(self, domains: list[dict], *, page: Page, matching: int, total: int, query: str) -> SafeString:
+    def table(self, request, domains: list[dict], *, page: Page, matching: int, total: int) -> SafeString:
         """The shown page of decorated domains (cdn.presenters.decorate) with the count, the
-        header and the pager; ``query`` is the page's query string without its page number."""
+        header and the pager (the same as ``{% pager %}``, keeping the request's filters)."""
         count = ngettext("%(n)s of %(total)s domain", "%(n)s of %(total)s domains", matching) % {
             "n": matching,
             "total": total,
@@ -51,7 +53,9 @@ class Frame:
         rows = "".join(_row(domain, self) for domain in domains)
         if not rows:
             rows = f'\n    <tr><td colspan="7">{self.no_match if total else self.no_domains}</td></tr>\n  '
-        pager = render_to_string("pager.html", {"page": page, "query": query}) if page.has_other_pages() else ""
+        pager = (
+            render_to_string("pager.html", pager_context({"request": request}, page)) if page.has_other_pages() else ""
+        )
         return mark_safe(  # noqa: S308 - every value escaped
             f'<p class="muted">{escape(count)}</p>\n<div class="table-wrap"><table>\n'
             f"  <thead><tr>{self.head}</tr></thead>\n  <tbody>\n  {rows}\n  </tbody>\n</table></div>\n{pager}"

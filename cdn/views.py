@@ -119,11 +119,9 @@ def domain_list(request):
 def _domain_table(request, domains: list[dict] | None, *, frame: rows.Frame, filters: dict, sort: str) -> str:
     matching = selectors.filter_domains(domains or [], sort=sort, **filters)
     page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     # Rows are decorated only when shown: 1,000 domains stay quick to list.
     shown = [decorate(d) for d in page.object_list]
-    return frame.table(shown, page=page, matching=len(matching), total=len(domains or []), query=query.urlencode())
+    return frame.table(request, shown, page=page, matching=len(matching), total=len(domains or []))
 
 
 @role_required(Role.VIEWER)
