@@ -30,4 +30,14 @@ class PrefetchForm(forms.Form):
 class JobFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + Kind.choices)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any"))] + State.choices)
-    domain = forms.IntegerField(label=_("Domain ID"), required=False, min_value=0)
+    domain = forms.TypedChoiceField(label=_("Domain"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, domains: list[tuple[int, str]], **kwargs) -> None:
+        """``domains``: (id, name) of the domains the member's jobs were on. A domain id from a
+        link (a domain page) that no job has yet is offered too, so the filter still applies."""
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Any")), *domains]
+        wanted = str(self.data.get("domain", ""))
+        if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18 and int(wanted) not in dict(domains):
+            choices.append((int(wanted), f"#{wanted}"))
+        self.fields["domain"].choices = choices

@@ -1,145 +1,19 @@
-"""Plans and submissions of cache flushes and prefetches: checked here, sent by jobs.tasks."""
+"""Submissions of jobs: planned by jobs.plans, recorded here, sent by jobs.tasks."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from audit.services import record
-from cdn.validators import MAX_URL_LENGTH, is_http_url
 from jobs import exports
 from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobItem, Kind, State
-
-FLUSH_URLS_PER_CALL = 100
-FLUSH_DIRS_PER_CALL = 20
-PREFETCH_URLS_PER_CALL = 500
-T = TypeVar("T")
-
-
-class PlanRefused(ValueError):
-    """The lines cannot be sent as they are; ``problems`` says which and why. Nothing was sent."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class FlushPlan:
-    urls: list[str]
-    dirs: list[str]
-    batches: list[tuple[list[str], list[str]]] = field(default_factory=list)
-
-    @property
-    def summary(self) -> str:
-        urls = ngettext("%(n)s URL", "%(n)s URLs", len(self.urls)) % {"n": len(self.urls)}
-        dirs = ngettext("%(n)s directory", "%(n)s directories", len(self.dirs)) % {"n": len(self.dirs)}
-        calls = ngettext("%(n)s request", "%(n)s requests", len(self.batches)) % {"n": len(self.batches)}
-        return _("%(urls)s and %(dirs)s in %(calls)s") % {"urls": urls, "dirs": dirs, "calls": calls}
-
-
-@dataclass(frozen=True)
-class PrefetchPlan:
-    urls: list[str]
-    domain_id: int | None
-    domain_name: str
-
-    @property
-    def summary(self) -> str:
-        count = math.ceil(len(self.urls) / PREFETCH_URLS_PER_CALL)
-        urls = ngettext("%(n)s URL", "%(n)s URLs", len(self.urls)) % {"n": len(self.urls)}
-        calls = ngettext("%(n)s request", "%(n)s requests", count) % {"n": count}
-        return _("%(urls)s in %(calls)s") % {"urls": urls, "calls": calls}
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    """Non-empty stripped lines with their line numbers, duplicates dropped (first one kept)."""
-    seen: set[str] = set()
-    kept = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if line and line not in seen:
-            seen.add(line)
-            kept.append((number, line))
-    return kept
-
-
-def _host(url: str) -> str | None:
-    """The URL's host if it is one the API takes (see cdn.validators.is_http_url), else None."""
-    if len(url) > MAX_URL_LENGTH or not is_http_url(url):
-        return None
-    return (urlsplit(url).hostname or "").lower()
-
-
-def plan_flush(*, domain: dict, urls_text: str, dirs_text: str) -> FlushPlan:
-    name = (domain.get("domainName") or "").lower()
-    problems: list[str] = []
-    checked: dict[str, list[str]] = {"urls": [], "dirs": []}
-    for label, what, text in (("urls", _("URLs"), urls_text), ("dirs", _("directories"), dirs_text)):
-        for number, line in _lines(text):
-            where = {"n": number, "what": what, "line": line, "domain": name}
-            if _host(line) is None:
-                problems.append(_("Line %(n)s of the %(what)s: %(line)s is not an http(s) URL.") % where)
-            elif _host(line) != name:
-                problems.append(_("Line %(n)s of the %(what)s: %(line)s is not on %(domain)s.") % where)
-            elif label == "dirs" and not line.endswith("/"):
-                problems.append(_("Line %(n)s of the %(what)s: %(line)s must end with /.") % where)
-            else:
-                checked[label].append(line)
-    urls, dirs = checked["urls"], checked["dirs"]
-    if not problems and not urls and not dirs:
-        problems.append(_("Enter at least one URL or directory."))
-    if problems:
-        raise PlanRefused(problems)
-    batches = _split(urls, dirs)
-    return FlushPlan(urls=urls, dirs=dirs, batches=batches)
-
-
-def _split(urls: list[T], dirs: list[T]) -> list[tuple[list[T], list[T]]]:
-    """URLs and directories in calls under the caps (100 URLs and 20 directories a call)."""
-    count = max(math.ceil(len(urls) / FLUSH_URLS_PER_CALL), math.ceil(len(dirs) / FLUSH_DIRS_PER_CALL))
-    u, d = FLUSH_URLS_PER_CALL, FLUSH_DIRS_PER_CALL
-    return [(urls[i * u : (i + 1) * u], dirs[i * d : (i + 1) * d]) for i in range(count)]
-
-
-def flush_batches(items: list[JobItem]) -> list[tuple[list[JobItem], list[JobItem]]]:
-    """A flush job's items in the calls that send them (the same split as its plan)."""
-    return _split([i for i in items if i.kind == ItemKind.URL], [i for i in items if i.kind == ItemKind.DIR])
-
-
-def plan_prefetch(*, urls_text: str, domains: list[dict]) -> PrefetchPlan:
-    """URLs whose hosts are among the member's domains (``domains`` as selectors.domains reads them)."""
-    by_name = {(d.get("domainName") or "").lower(): d for d in domains}
-    problems, urls, used = [], [], {}
-    for number, line in _lines(urls_text):
-        host = _host(line)
-        if host is None:
-            problems.append(_("Line %(n)s: %(line)s is not an http(s) URL.") % {"n": number, "line": line})
-        elif host not in by_name:
-            problems.append(_("Line %(n)s: %(line)s is not on one of your domains.") % {"n": number, "line": line})
-        else:
-            urls.append(line)
-            used[host] = by_name[host]
-    if not problems and not urls:
-        problems.append(_("Enter at least one URL."))
-    if problems:
-        raise PlanRefused(problems)
-    only = next(iter(used.values())) if len(used) == 1 else None
-    return PrefetchPlan(
-        urls=urls,
-        domain_id=only["domainId"] if only else None,
-        domain_name=only["domainName"] if only else ", ".join(sorted(used)),
-    )
+from jobs.plans import PlanRefused, plan_flush, plan_prefetch
 
 
 def _deadline():

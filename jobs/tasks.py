@@ -21,6 +21,7 @@ from audit.services import record
 from connections.services import ReconnectNeeded, client_for, explain
 from jobs import exports
 from jobs.models import ENDED, Export, ItemState, Job, JobItem, Kind, State
+from jobs.plans import PREFETCH_URLS_PER_CALL, flush_batches
 from plcloud import AuthError, Forbidden, PlcloudError, Unavailable
 from tickets.models import Notification
 
@@ -143,8 +144,6 @@ def _step(job_id: int, owner: str, work, kind: str) -> float | None:
 
 
 def _flush_work(job: Job, client) -> None:
-    from jobs.services import flush_batches
-
     _start(job)
     for index, (urls, dirs) in enumerate(flush_batches(list(job.items.all()))):
         if index < len(job.upstream_ids):
@@ -157,8 +156,6 @@ def _flush_work(job: Job, client) -> None:
 
 
 def _prefetch_work(job: Job, client) -> float | None:
-    from jobs.services import PREFETCH_URLS_PER_CALL
-
     _start(job)
     items = list(job.items.all())
     chunks = [items[i : i + PREFETCH_URLS_PER_CALL] for i in range(0, len(items), PREFETCH_URLS_PER_CALL)]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,11 +13,14 @@ from accounts.roles import has_role, role_required
 from audit.services import record
 from cdn import selectors
 from connections.services import read
-from jobs import exports, presenters, services
+from jobs import exports, plans, presenters, services
 from jobs.forms import FlushForm, JobFilterForm, PrefetchForm
-from jobs.models import Job, Kind
+from jobs.models import ItemState, Job, Kind
+from jobs.selectors import job_domains, jobs_for
 from tickets.models import Notification
 from tickets.selectors import mentioning
+
+ITEMS_PER_PAGE = 100
 
 
 def _get_job_for_user(request, job_id: int) -> Job:
@@ -29,13 +33,12 @@ def _get_job_for_user(request, job_id: int) -> Job:
 
 @role_required(Role.VIEWER)
 def job_list(request):
-    form = JobFilterForm(request.GET or None)
-    jobs = Job.objects.filter(owner=request.user)
-    if form.is_valid():
-        wanted = {"kind": form.cleaned_data["kind"], "state": form.cleaned_data["state"]}
-        jobs = jobs.filter(**{key: value for key, value in wanted.items() if value})
-        if form.cleaned_data["domain"] is not None:
-            jobs = jobs.filter(domain_id=form.cleaned_data["domain"])
+    domains = job_domains(user=request.user)
+    form = JobFilterForm(request.GET or None, domains=domains)
+    wanted = form.cleaned_data if form.is_valid() else {}
+    domain_id = wanted.get("domain")
+    domain = None if domain_id is None else (domain_id, dict(domains).get(domain_id, ""))
+    jobs = jobs_for(user=request.user, kind=wanted.get("kind"), state=wanted.get("state"), domain=domain)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(request, "jobs/job_list.html", {"form": form, "page": page})
 
@@ -46,8 +49,7 @@ def job_detail(request, job_id: int):
     Notification.objects.filter(user=request.user, job=job, read_at__isnull=True).update(read_at=timezone.now())
     tickets, problem = read(request, lambda client: mentioning(client.ticket.list(), presenters.ticket_label(job)))
     context = {
-        "job": job,
-        "items": job.items.all(),
+        **_progress(request, job),
         "retries": job.retries.all(),
         "tickets": tickets or [],
         "tickets_problem": problem,
@@ -60,8 +62,14 @@ def job_detail(request, job_id: int):
 def job_progress(request, job_id: int):
     """The live part of the job page, polled by htmx; 286 tells htmx to stop once the job ended."""
     job = _get_job_for_user(request, job_id)
-    context = {"job": job, "items": job.items.all()}
-    return render(request, "jobs/_job_progress.html", context, status=286 if job.ended else 200)
+    return render(request, "jobs/_job_progress.html", _progress(request, job), status=286 if job.ended else 200)
+
+
+def _progress(request, job: Job) -> dict:
+    """What the live part shows: the job, its items by state, and one page of them (?page=)."""
+    counts = dict(job.items.order_by().values_list("state").annotate(n=Count("id")))
+    items = Paginator(job.items.all(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return {"job": job, "items": items, "counts": [(s, label, counts.get(s, 0)) for s, label in ItemState.choices]}
 
 
 @role_required(Role.VIEWER)
@@ -87,7 +95,7 @@ def export_cancel(request, job_id: int):
     job = _get_job_for_user(request, job_id)
     try:
         ended_now = services.cancel_export(user=request.user, job=job)
-    except services.PlanRefused as error:
+    except plans.PlanRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -105,7 +113,7 @@ def job_retry(request, job_id: int):
     retry = services.retry_export if job.kind == Kind.EXPORT else services.retry_failed
     try:
         child = retry(user=request.user, job=job)
-    except services.PlanRefused as error:
+    except plans.PlanRefused as error:
         messages.error(request, str(error))
         return redirect("jobs:detail", job.pk)
     text = (
@@ -128,6 +136,13 @@ def _domain_or_404(request):
     return domain, problem
 
 
+def _show_refusal(form, error: plans.PlanRefused) -> None:
+    """Each refused line next to the field it was typed in."""
+    for field, problems in error.fields.items():
+        for problem in problems:
+            form.add_error(field or None, problem)
+
+
 @role_required(Role.OPERATOR)
 def flush_new(request):
     domain, problem = _domain_or_404(request)
@@ -139,10 +154,9 @@ def flush_new(request):
                 job = services.submit_flush(user=request.user, domain=domain, **texts)
                 presenters.say_queued(request, job, _("Cache flush queued as job %(id)s."))
                 return redirect("jobs:detail", job.pk)
-            plan = services.plan_flush(domain=domain, **texts)
-        except services.PlanRefused as error:
-            for problem in error.problems:
-                form.add_error(None, problem)
+            plan = plans.plan_flush(domain=domain, **texts)
+        except plans.PlanRefused as error:
+            _show_refusal(form, error)
     return render(request, "jobs/flush_form.html", {"form": form, "plan": plan, "domain": domain, "problem": problem})
 
 
@@ -163,9 +177,8 @@ def prefetch_new(request):
                 job = services.submit_prefetch(user=request.user, urls_text=form.cleaned_data["urls"], domains=domains)
                 presenters.say_queued(request, job, _("Prefetch queued as job %(id)s."))
                 return redirect("jobs:detail", job.pk)
-            plan = services.plan_prefetch(urls_text=form.cleaned_data["urls"], domains=domains or [])
-        except services.PlanRefused as error:
-            for message in error.problems:
-                form.add_error(None, message)
+            plan = plans.plan_prefetch(urls_text=form.cleaned_data["urls"], domains=domains or [])
+        except plans.PlanRefused as error:
+            _show_refusal(form, error)
         return render(request, "jobs/prefetch_form.html", {"form": form, "plan": plan, "problem": problem})
     return render(request, "jobs/prefetch_form.html", {"form": form, "plan": plan})

@@ -1,5 +1,6 @@
 import csv
 import gzip
+import json
 import sqlite3
 
 from jobs import exports, tasks
@@ -15,6 +16,13 @@ def recorded(sandbox, table: str) -> int:
 
 def flushes_sent(sandbox) -> int:
     return recorded(sandbox, "flushes")
+
+
+def flushed(sandbox, flush_id: str) -> tuple[list[str], list[str]]:
+    """The URLs and directories the sandbox received in one flush call."""
+    with sqlite3.connect(f"file:{sandbox.db_path}?mode=ro", uri=True) as db:
+        urls, dirs = db.execute("SELECT urls, dirs FROM flushes WHERE id = ?", (flush_id,)).fetchone()
+    return json.loads(urls), json.loads(dirs)
 
 
 def run_to_end(job: Job, timeout: float = 30) -> Job:

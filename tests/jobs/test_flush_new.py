@@ -4,7 +4,7 @@ import pytest
 
 from audit.models import AuditEntry
 from jobs.models import Job
-from tests.jobs.conftest import flushes_sent, run_to_end
+from tests.jobs.conftest import flushed, flushes_sent, run_to_end
 
 HOST = "https://www.demo-shop.com"
 
@@ -55,3 +55,33 @@ def test_a_viewer_cannot_flush(client, viewer, connect_demo, www, method):
     answer = getattr(client, method)(f"/jobs/flush/new/?domain={www['domainId']}", {"urls": f"{HOST}/a.js"})
     assert answer.status_code == 403
     assert Job.objects.count() == 0
+
+
+def test_a_refused_line_shows_next_to_its_field_with_the_input_kept(op, www):
+    data = {"urls": f"{HOST}/keep-me.js", "dirs": "https://evil.example.com/d/", "action": "send"}
+    page = op.post(f"/jobs/flush/new/?domain={www['domainId']}", data)
+    form = page.context["form"]
+    assert form.errors == {
+        "dirs": ["Line 1 of the directories: https://evil.example.com/d/ is not on www.demo-shop.com."]
+    }
+    assert f"{HOST}/keep-me.js</textarea>" in page.content.decode()
+
+
+def test_the_plan_lists_each_request_and_what_it_changed(op, www):
+    urls = "\n".join(
+        [f"{HOST}/n{n}.js" for n in range(120)] + ["https://WWW.DEMO-SHOP.COM:443/n0.js#x", f"{HOST}/c.js#top"]
+    )
+    page = op.post(f"/jobs/flush/new/?domain={www['domainId']}", {"urls": urls, "dirs": "", "action": "plan"})
+    body = page.content.decode()
+    assert "This sends 121 URLs in 2 requests." in body
+    assert "Request 1: 100 URLs" in body and "Request 2: 21 URLs" in body
+    assert "Left out: the same as line 1 of the URLs" in body
+    assert f"<code>{HOST}/c.js</code>" in body
+
+
+def test_the_worker_sends_the_urls_as_the_plan_showed_them(op, operator, www, sandbox):
+    lines = f"HTTPS://WWW.Demo-Shop.com:443/Img/图.png#a\n{HOST}/Img/%e5%9b%be.png\n"
+    op.post(f"/jobs/flush/new/?domain={www['domainId']}", {"urls": lines, "dirs": f"{HOST}/Img/", "action": "send"})
+    job = run_to_end(Job.objects.get(owner=operator))
+    assert list(job.items.values_list("url", flat=True)) == [f"{HOST}/Img/%E5%9B%BE.png", f"{HOST}/Img/"]
+    assert flushed(sandbox, job.upstream_ids[0]) == ([f"{HOST}/Img/%E5%9B%BE.png"], [f"{HOST}/Img/"])

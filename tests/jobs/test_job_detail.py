@@ -66,3 +66,18 @@ def test_it_opens_a_ticket_about_a_failed_job_and_then_lists_it(op, operator, ww
     created = op.post("/tickets/new/", prefill)
     assert urlsplit(created["Location"]).path.startswith("/tickets/tk-")
     assert prefill["summary"] in op.get(f"/jobs/{job.pk}/").content.decode()
+
+
+def test_a_big_job_shows_its_counts_and_its_items_a_page_at_a_time(op, operator, www):
+    job = make_prefetch(operator, www, [f"{HOST}/big{n}.js" for n in range(250)])
+    job.items.filter(url__endswith="big7.js").update(state="failed", error="origin answered 404")
+    page = op.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Pending: 249" in page and "Failed: 1" in page
+    assert f"{HOST}/big99.js" in page and f"{HOST}/big100.js" not in page
+    assert "Page 1 of 3" in page
+    third = op.get(f"/jobs/{job.pk}/?page=3").content.decode()
+    assert f"{HOST}/big249.js" in third and f"{HOST}/big199.js" not in third
+    # the live part keeps to the page the member is on
+    assert f'hx-get="/jobs/{job.pk}/progress/?page=3"' in third
+    polled = op.get(f"/jobs/{job.pk}/progress/?page=3", headers={"HX-Request": "true"}).content.decode()
+    assert f"{HOST}/big249.js" in polled and 'href="?page=2"' in polled
