@@ -1,0 +1,204 @@
+"""docker-compose.yml and the Dockerfile, checked the way `docker compose config` would read them.
+
+No Docker engine runs here, so these read the files as Compose does (YAML merge keys, variable
+interpolation with its defaults and required variables) and check what would break a start:
+services and volumes that are named but not defined, settings the panel does not read, commands
+and health checks that name code or URLs that do not exist, and the image's own build step
+(collectstatic with the Dockerfile's build-time values), which runs here for real.
+"""
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ops.middleware import HEALTH_PATH
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+SECRETS = {"SECRET_KEY": "k" * 50, "PANEL_ENCRYPTION_KEYS": "A" * 43 + "="}
+# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}, $NAME, and $$.
+_VARIABLE = re.compile(
+    r"\$(?:(?P<escaped>\$)|\{(?P<braced>[A-Za-z_]\w*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|(?P<bare>[A-Za-z_]\w*))"
+)
+
+
+class MissingVariable(Exception):
+    pass
+
+
+def interpolate(value, env: dict[str, str]):
+    """A value of the file with its variables filled in, as Compose fills them in."""
+    if isinstance(value, dict):
+        return {k: interpolate(v, env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, env) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def fill(match: re.Match) -> str:
+        if match["escaped"]:
+            return "$"
+        name = match["braced"] or match["bare"]
+        op, arg = match["op"] or "", match["arg"] or ""
+        present = name in env and (env[name] != "" or not op.startswith(":"))
+        if present:
+            return env[name]
+        if op.endswith("?"):
+            raise MissingVariable(f"{name}: {arg}")
+        return arg if op.endswith("-") else ""
+
+    return _VARIABLE.sub(fill, value)
+
+
+def compose(env: dict[str, str] | None = None) -> dict:
+    """The file with merge keys resolved and variables filled in from ``env`` (the shell and .env)."""
+    return interpolate(yaml.safe_load(COMPOSE.read_text()), SECRETS if env is None else env)
+
+
+def panel_services(config: dict) -> dict[str, dict]:
+    return {name: s for name, s in config["services"].items() if s.get("build") == "."}
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions, continuation lines joined."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines]
+
+
+def settings_read() -> set[str]:
+    """Every variable name the panel's settings read through plcloud_panel.env."""
+    source = (ROOT / "plcloud_panel" / "settings.py").read_text()
+    return set(re.findall(r'env\.\w+\(\s*\(?"([A-Z][A-Z0-9_]+)"', source)) | set(
+        re.findall(r'"([A-Z][A-Z0-9_]+)"', "".join(re.findall(r"env\.broker\(\(([^)]*)\)", source)))
+    )
+
+
+def test_it_refuses_to_start_without_the_two_secrets():
+    for missing in SECRETS:
+        with pytest.raises(MissingVariable, match=missing):
+            compose({k: v for k, v in SECRETS.items() if k != missing})
+
+
+def test_it_runs_the_production_services_and_the_sandbox_only_on_request():
+    services = compose()["services"]
+    assert {"migrate", "web", "worker", "beat", "redis", "postgres"} <= set(services)
+    assert services["sandbox"]["profiles"] == ["sandbox"]
+    assert all("profiles" not in s for name, s in services.items() if name != "sandbox")
+
+
+def test_every_named_service_and_volume_is_defined():
+    config = compose()
+    for name, service in config["services"].items():
+        for needed in service.get("depends_on") or {}:
+            assert needed in config["services"], f"{name} depends on {needed}, which is not a service"
+        for mount in service.get("volumes") or []:
+            source = mount.split(":", 1)[0]
+            if not source.startswith((".", "/")):
+                assert source in config["volumes"], f"{name} mounts {source}, which is not a declared volume"
+
+
+def test_web_and_workers_wait_for_migrations_and_healthy_services():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        waits = services[name]["depends_on"]
+        assert waits["migrate"] == {"condition": "service_completed_successfully"}
+        assert waits["postgres"]["condition"] == waits["redis"]["condition"] == "service_healthy"
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert services["migrate"]["restart"] == "no"
+    for name in ("web", "worker", "postgres", "redis"):
+        assert services[name]["healthcheck"]["test"], name
+
+
+def test_the_panel_reads_every_variable_compose_gives_it():
+    read = settings_read()
+    for name, service in panel_services(compose()).items():
+        if name == "sandbox":
+            continue
+        assert set(service["environment"]) <= read, f"{name} sets variables the settings never read"
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert set(compose()["services"]["web"]["environment"]) <= documented
+
+
+def test_the_sandbox_service_runs_the_sandboxs_own_flags():
+    from plcloud_sandbox.config import ConfigError, add_arguments, settings_from
+
+    sandbox = compose()["services"]["sandbox"]
+    argv = shlex.split(sandbox["command"])
+    assert argv[:3] == ["python", "-m", "plcloud_sandbox"]
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    options = vars(parser.parse_args(argv[3:]))
+    try:
+        settings = settings_from(options, sandbox["environment"])
+    except ConfigError as error:
+        pytest.fail(str(error))
+    assert (settings.addr, settings.port) == ("0.0.0.0", 5001)  # noqa: S104 - in its container
+    assert str(settings.db_path).startswith(sandbox["volumes"][0].split(":")[1])
+    web = compose()["services"]["web"]["environment"]
+    assert web["PLCLOUD_AUTH_URL"] == f"{settings.public_url}/v2.0"
+
+
+def test_commands_and_health_checks_name_what_exists():
+    services = compose()["services"]
+    web = shlex.split(services["web"]["command"])
+    assert web[0] == "gunicorn"
+    module, attribute = web[1].split(":")
+    __import__(module)
+    assert callable(getattr(sys.modules[module], attribute))
+    bind_port = web[web.index("--bind") + 1].rsplit(":", 1)[1]
+    assert services["web"]["ports"] == [f"{bind_port}:{bind_port}"]
+    probe = " ".join(services["web"]["healthcheck"]["test"])
+    url = re.search(r"http://127\.0\.0\.1:(\d+)(/[^'\"]*)", probe)
+    assert url[1] == bind_port and url[2] == HEALTH_PATH
+    for name in ("worker", "beat"):
+        assert shlex.split(services[name]["command"])[:3] == ["celery", "-A", "plcloud_panel"]
+    from plcloud_panel.celery import app
+
+    assert app.main == "plcloud_panel"
+
+
+def test_export_files_live_on_the_volume_web_and_workers_share():
+    from django.conf import settings
+
+    workdir = next(arg for op, arg in dockerfile() if op == "WORKDIR")
+    media = Path(workdir) / Path(settings.MEDIA_ROOT).relative_to(settings.BASE_DIR)
+    for name in ("web", "worker"):
+        mounts = dict(m.split(":", 1)[::-1] for m in compose()["services"][name]["volumes"])
+        assert mounts.get(str(media)) == "panel-media", name
+
+
+def test_the_image_starts_what_compose_starts_and_keeps_secrets_out():
+    steps = dockerfile()
+    assert steps[0] == ("FROM", "python:3.11-slim")
+    cmd = next(arg for op, arg in steps if op == "CMD")
+    assert shlex.split(compose()["services"]["web"]["command"])[:2] == eval(cmd)[:2]  # noqa: S307 - our JSON-form CMD
+    assert any(op == "USER" and arg != "root" for op, arg in steps)
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".git", ".venv", "var", ".env"} <= ignored
+
+
+def test_the_images_build_step_collects_the_static_files(tmp_path):
+    """The Dockerfile's collectstatic, with its own build-time values, run here."""
+    run = next(arg for op, arg in dockerfile() if op == "RUN" and "collectstatic" in arg)
+    step = run.split("&&")[-2] if "chown" in run.split("&&")[-1] else run.split("&&")[-1]
+    words = shlex.split(step)
+    assignments = dict(w.split("=", 1) for w in words if re.match(r"^[A-Z_]+=", w))
+    command = [w for w in words if not re.match(r"^[A-Z_]+=", w)]
+    assert command[:3] == ["python", "manage.py", "collectstatic"]
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PANEL_ENCRYPTION_KEYS", "DEBUG")}
+    env = {**clean, **assignments, "PANEL_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, *command[1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    assert list((tmp_path / "static" / "css").glob("panel.*.css"))
