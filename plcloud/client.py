@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import orjson
 import requests
 
 from plcloud.cdn import CdnManager
@@ -334,7 +335,9 @@ def read_answer(response: requests.Response, method: str, path: str) -> object:
     if status == 204 or method == "DELETE" or not response.content:
         return None
     try:
-        return response.json()
+        # orjson: a request-log page is several MB, and it parses them in about two thirds of the
+        # time json takes (straight from the bytes, where requests first decodes them to text).
+        return orjson.loads(response.content)
     except ValueError:
         raise ProtocolError("the answer is not valid JSON", status_code=status, method=method, path=path) from None
 
