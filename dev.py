@@ -212,8 +212,14 @@ def main() -> int:
     run_parser.add_argument("--sandbox-port", type=int, default=5001)
     test_parser = commands.add_parser("test", help="install, then lint and run the whole test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
-    args = parser.parse_args()
-    return run(args) if args.command == "run" else test(args)
+    # pytest's own options may come first (dev.py test -x -k name): they are not ours to refuse.
+    args, others = parser.parse_known_args()
+    if args.command == "run":
+        if others:
+            parser.error(f"unrecognized arguments: {' '.join(others)}")
+        return run(args)
+    args.pytest_args = [*others, *args.pytest_args]
+    return test(args)
 
 
 if __name__ == "__main__":
