@@ -79,3 +79,20 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def worker(tmp_path, settings):
+    """A real Celery worker process on the test Redis, and this process's app (which the live
+    panel's pages queue work through) sending to it. Export files go under ``tmp_path``, where
+    both the worker and the download view look."""
+    from tests.worker_fixtures import panel_broker, redis_or_skip, worker_process
+
+    url = redis_or_skip()
+    settings.EXPORT_ROOT = tmp_path / "media" / "exports"
+    with (
+        panel_broker(url),
+        worker_process({"CELERY_BROKER_URL": url, "MEDIA_ROOT": str(tmp_path / "media")}, "browser") as process,
+    ):
+        yield process
+        assert process.poll() is None, "the worker stopped"
