@@ -108,21 +108,22 @@ def normalise(line: str) -> str | None:
     """The URL as the CDN sees it, or None if the API would refuse it.
 
     Scheme and host in lower case, an IDN host in its xn-- form, no trailing dot, no default
-    port, no fragment (browsers never send one), at least "/" as the path, non-ASCII characters
-    percent-encoded. No user name or password: a CDN URL never carries one.
+    port, no fragment (browsers never send one), at least "/" as the path, and what a URL cannot
+    hold as it is (non-ASCII characters, <, >, " and the like) percent-encoded. No user name or
+    password: a CDN URL never carries one.
     """
     if not is_http_url(line):
         return None
     parts = urlsplit(line)
     if parts.username is not None or parts.password is not None:
         return None
-    host = parts.hostname.rstrip(".")
-    if not host.startswith("["):
+    host = parts.hostname.rstrip(".")  # already in lower case
+    if not host.isascii():
         try:
-            host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host.lower()
-        except idna.IDNAError:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except UnicodeError:  # idna's errors among them
             return None
-    if ":" in host:  # an IPv6 literal
+    if ":" in host:  # an IPv6 literal, which urlsplit gives without its brackets
         host = f"[{host}]"
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS[parts.scheme.lower()]) else f"{host}:{port}"
