@@ -12,6 +12,7 @@ from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.services import record
 from cdn import selectors
+from cdn.validators import domain_to_unicode
 from connections.services import read
 from jobs import exports, plans, presenters, services
 from jobs.forms import FlushForm, JobFilterForm, PrefetchForm
@@ -145,6 +146,11 @@ def _show_refusal(form, error: plans.PlanRefused) -> None:
 
 @role_required(Role.OPERATOR)
 def flush_new(request):
+    """A flush is for one domain (``?domain=<id>``); without one, the member picks it first."""
+    if "domain" not in request.GET:
+        domains, problem = read(request, lambda client: selectors.domains(request))
+        names = sorted((domain_to_unicode(d.get("domainName") or ""), d["domainId"]) for d in domains or [])
+        return render(request, "jobs/flush_pick.html", {"domains": names, "problem": problem})
     domain, problem = _domain_or_404(request)
     form, plan = FlushForm(request.POST or None), None
     if domain is not None and request.method == "POST" and form.is_valid():

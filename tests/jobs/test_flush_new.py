@@ -45,7 +45,22 @@ def test_it_queues_a_flush_that_a_worker_sends_in_batches(op, operator, www, san
 
 def test_another_tenants_or_unknown_domain_answers_404(op):
     assert op.get("/jobs/flush/new/?domain=999999999").status_code == 404
-    assert op.get("/jobs/flush/new/").status_code == 404
+    assert op.get("/jobs/flush/new/?domain=").status_code == 404
+
+
+def test_without_a_domain_it_asks_for_one_of_the_members_domains(op, www):
+    page = op.get("/jobs/flush/new/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'<option value="{www["domainId"]}">{www["domainName"]}</option>' in body
+    assert '<form method="get"' in body and 'name="domain"' in body
+
+
+def test_the_domain_picker_says_why_when_plcloud_cannot_list_the_domains(op, sandbox, clean_faults):
+    sandbox.set_faults(error_rate=1.0, scope="service")
+    page = op.get("/jobs/flush/new/")
+    assert page.status_code == 200 and 'name="domain"' not in page.content.decode()
+    assert page.context["problem"].message
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
