@@ -67,7 +67,7 @@ def describe(urls: list, dirs: list) -> str:
 
 
 @dataclass(frozen=True)
-class Request:
+class Call:
     """One call of the plan: the URLs and directories it carries."""
 
     urls: list[str]
@@ -82,7 +82,7 @@ class Request:
 class Plan:
     urls: list[str]
     dirs: list[str]
-    requests: list[Request]
+    requests: list[Call]
     # Lines changed or left out on the way, for the person reviewing the plan.
     notes: list[Note]
     notes_left_out: int = 0
@@ -218,7 +218,7 @@ def plan_flush(*, domain: dict, urls_text: str, dirs_text: str) -> Plan:
     return Plan(
         urls=urls,
         dirs=dirs,
-        requests=[Request(u, d) for u, d in batches],
+        requests=[Call(u, d) for u, d in batches],
         notes=reader.notes,
         notes_left_out=reader.notes_left_out,
     )
@@ -245,7 +245,7 @@ def plan_prefetch(*, urls_text: str, domains: list[dict]) -> PrefetchPlan:
     return PrefetchPlan(
         urls=urls,
         dirs=[],
-        requests=[Request(u) for u, _d in split(urls, [], PREFETCH_URLS_PER_CALL)],
+        requests=[Call(u) for u, _d in split(urls, [], PREFETCH_URLS_PER_CALL)],
         notes=reader.notes,
         notes_left_out=reader.notes_left_out,
         domain_id=only["domainId"] if only else None,
