@@ -36,7 +36,7 @@ class JobFilterForm(forms.Form):
         """``domains``: (id, name) of the domains the member's jobs were on. A domain id from a
         link (a domain page) that no job has yet is offered too, so the filter still applies."""
         super().__init__(*args, **kwargs)
-        choices = [("", _("Any")), *domains]
+        choices = [("", _("Any")), *((domain_id, name or f"#{domain_id}") for domain_id, name in domains)]
         wanted = str(self.data.get("domain", ""))
         if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18 and int(wanted) not in dict(domains):
             choices.append((int(wanted), f"#{wanted}"))

@@ -8,13 +8,14 @@ from jobs.models import ItemState, Job
 
 
 def job_domains(*, user) -> list[tuple[int, str]]:
-    """(id, name) of every domain the member has a single-domain job on, by name."""
+    """(id, name) of every domain the member has a single-domain job on, by name (the newest
+    job's; "" if no job recorded one)."""
     names: dict[int, str] = {}
     rows = Job.objects.filter(owner=user, domain_id__isnull=False).order_by("-created_at")
     for domain_id, name in rows.values_list("domain_id", "domain_name"):
         if not names.get(domain_id):
             names[domain_id] = name
-    return sorted(((i, n or f"#{i}") for i, n in names.items()), key=lambda pair: pair[1])
+    return sorted(names.items(), key=lambda pair: pair[1] or f"#{pair[0]}")
 
 
 def _on_domain(domain_id: int, name: str) -> Q:
@@ -36,8 +37,7 @@ def jobs_for(*, user, kind: str = "", state: str = "", domain: tuple[int, str] |
     if state:
         jobs = jobs.filter(state=state)
     if domain is not None:
-        domain_id, name = domain
-        jobs = jobs.filter(_on_domain(domain_id, "" if name.startswith("#") else name))
+        jobs = jobs.filter(_on_domain(*domain))
     counted = jobs.annotate(
         item_count=Count("items"), failed_count=Count("items", filter=Q(items__state=ItemState.FAILED))
     )
