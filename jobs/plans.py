@@ -82,14 +82,14 @@ class Call:
 class Plan:
     urls: list[str]
     dirs: list[str]
-    requests: list[Call]
+    calls: list[Call]
     # Lines changed or left out on the way, for the person reviewing the plan.
     notes: list[Note]
     notes_left_out: int = 0
 
     @property
     def summary(self) -> str:
-        calls = ngettext("%(n)s request", "%(n)s requests", len(self.requests)) % {"n": len(self.requests)}
+        calls = ngettext("%(n)s request", "%(n)s requests", len(self.calls)) % {"n": len(self.calls)}
         return _("%(what)s in %(calls)s") % {"what": describe(self.urls, self.dirs), "calls": calls}
 
 
@@ -143,7 +143,7 @@ class _Reader:
     notes: list[Note] = field(default_factory=list)
     notes_left_out: int = 0
     fields: dict[str, list[str]] = field(default_factory=dict)
-    seen: dict[str, str] = field(default_factory=dict)
+    seen: dict[str, dict] = field(default_factory=dict)  # URL kept -> where it was first typed
 
     def note(self, note: Note) -> None:
         if len(self.notes) < MAX_NOTES:
@@ -172,9 +172,9 @@ class _Reader:
             if refused:
                 self.refuse(where, refused)
             elif url in self.seen:
-                self.note(Note(what, number, line, repeats=self.seen[url]))
+                self.note(Note(what, number, line, repeats=_("line %(n)s of the %(what)s") % self.seen[url]))
             else:
-                self.seen[url] = _("line %(n)s of the %(what)s") % said
+                self.seen[url] = said
                 if url != line:
                     self.note(Note(what, number, line, sent_as=url))
                 kept.append(url)
@@ -202,8 +202,10 @@ def plan_flush(*, domain: dict, urls_text: str, dirs_text: str) -> Plan:
         return None
 
     def a_directory(url: str, said: dict) -> str | None:
-        if host_of(url) != name or (urlsplit(url).query or not url.endswith("/")):
-            return on_domain(url, said) or _("Line %(n)s of the %(what)s: %(line)s must end with /.") % said
+        if refused := on_domain(url, said):
+            return refused
+        if urlsplit(url).query or not url.endswith("/"):
+            return _("Line %(n)s of the %(what)s: %(line)s must end with /.") % said
         return None
 
     not_a_url = _("Line %(n)s of the %(what)s: %(line)s is not an http(s) URL.")
@@ -218,7 +220,7 @@ def plan_flush(*, domain: dict, urls_text: str, dirs_text: str) -> Plan:
     return Plan(
         urls=urls,
         dirs=dirs,
-        requests=[Call(u, d) for u, d in batches],
+        calls=[Call(u, d) for u, d in batches],
         notes=reader.notes,
         notes_left_out=reader.notes_left_out,
     )
@@ -245,7 +247,7 @@ def plan_prefetch(*, urls_text: str, domains: list[dict]) -> PrefetchPlan:
     return PrefetchPlan(
         urls=urls,
         dirs=[],
-        requests=[Call(u) for u, _d in split(urls, [], PREFETCH_URLS_PER_CALL)],
+        calls=[Call(u) for u in prefetch_batches(urls)],
         notes=reader.notes,
         notes_left_out=reader.notes_left_out,
         domain_id=only["domainId"] if only else None,
@@ -258,3 +260,8 @@ def flush_batches(items: list[JobItem]) -> list[tuple[list[JobItem], list[JobIte
     urls = [i for i in items if i.kind == ItemKind.URL]
     dirs = [i for i in items if i.kind == ItemKind.DIR]
     return split(urls, dirs, FLUSH_URLS_PER_CALL, FLUSH_DIRS_PER_CALL)
+
+
+def prefetch_batches(items: list[T]) -> list[list[T]]:
+    """A prefetch's URLs (or items) in the calls that submit them."""
+    return [urls for urls, _dirs in split(items, [], PREFETCH_URLS_PER_CALL)]

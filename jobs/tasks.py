@@ -21,7 +21,7 @@ from audit.services import record
 from connections.services import ReconnectNeeded, client_for, explain
 from jobs import exports
 from jobs.models import ENDED, Export, ItemState, Job, JobItem, Kind, State
-from jobs.plans import PREFETCH_URLS_PER_CALL, flush_batches
+from jobs.plans import flush_batches, prefetch_batches
 from plcloud import AuthError, Forbidden, PlcloudError, Unavailable
 from tickets.models import Notification
 
@@ -158,8 +158,7 @@ def _flush_work(job: Job, client) -> None:
 def _prefetch_work(job: Job, client) -> float | None:
     _start(job)
     items = list(job.items.all())
-    chunks = [items[i : i + PREFETCH_URLS_PER_CALL] for i in range(0, len(items), PREFETCH_URLS_PER_CALL)]
-    for chunk in chunks[len(job.upstream_ids) :]:
+    for chunk in prefetch_batches(items)[len(job.upstream_ids) :]:
         answer = client.cdn.prefetch([i.url for i in chunk])
         # Stored before any poll: a later step never submits the same URLs again.
         job.upstream_ids = [*job.upstream_ids, answer["request_id"]]

@@ -8,9 +8,14 @@ from jobs.models import Job
 from tests.helpers import wait_for
 
 
+def sandbox_state(sandbox) -> sqlite3.Connection:
+    """The sandbox's own state file, read only."""
+    return sqlite3.connect(f"file:{sandbox.db_path}?mode=ro", uri=True)
+
+
 def recorded(sandbox, table: str) -> int:
-    """How many rows the sandbox has recorded in ``table`` (its own state file, read only)."""
-    with sqlite3.connect(f"file:{sandbox.db_path}?mode=ro", uri=True) as db:
+    """How many rows the sandbox has recorded in ``table``."""
+    with sandbox_state(sandbox) as db:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - our own table names
 
 
@@ -20,7 +25,7 @@ def flushes_sent(sandbox) -> int:
 
 def flushed(sandbox, flush_id: str) -> tuple[list[str], list[str]]:
     """The URLs and directories the sandbox received in one flush call."""
-    with sqlite3.connect(f"file:{sandbox.db_path}?mode=ro", uri=True) as db:
+    with sandbox_state(sandbox) as db:
         urls, dirs = db.execute("SELECT urls, dirs FROM flushes WHERE id = ?", (flush_id,)).fetchone()
     return json.loads(urls), json.loads(dirs)
 

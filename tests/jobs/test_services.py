@@ -19,7 +19,7 @@ def test_a_plan_splits_under_the_caps():
     urls = "\n".join(f"{HOST}/{n}.js" for n in range(250))
     dirs = "\n".join(f"{HOST}/d{n}/" for n in range(45))
     plan = plan_flush(domain=DOMAIN, urls_text=urls, dirs_text=dirs)
-    assert [(len(u), len(d)) for u, d in ((r.urls, r.dirs) for r in plan.requests)] == [(100, 20), (100, 20), (50, 5)]
+    assert [(len(u), len(d)) for u, d in ((r.urls, r.dirs) for r in plan.calls)] == [(100, 20), (100, 20), (50, 5)]
     assert plan.summary == "250 URLs and 45 directories in 3 requests"
 
 
@@ -113,6 +113,6 @@ def test_a_plan_refuses_credentials_queried_directories_and_bad_hosts(urls, dirs
 
 def test_the_requests_of_a_plan_are_what_each_call_carries():
     plan = plan_prefetch(urls_text="\n".join(f"{HOST}/p{n}.js" for n in range(1001)), domains=[DOMAIN])
-    assert [len(r.urls) for r in plan.requests] == [500, 500, 1]
-    assert [r.summary for r in plan.requests][-1] == "1 URL"
+    assert [len(r.urls) for r in plan.calls] == [500, 500, 1]
+    assert [r.summary for r in plan.calls][-1] == "1 URL"
     assert plan.summary == "1001 URLs in 3 requests"
