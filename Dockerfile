@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+# Exactly the lock: every package pinned and checked against its hash, nothing resolved at build.
+RUN pip install --require-hashes --no-deps -r requirements.txt
 
 COPY . .
 RUN useradd --create-home --uid 10001 panel \

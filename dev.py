@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The two quick-start commands, standard library only so they run before anything is installed.
+"""The quick-start commands, standard library only so they run before anything is installed.
 
 python3 dev.py run    install into .venv, then run the panel, the sandbox and a worker
 python3 dev.py test   install into .venv with the test tools, then lint and run every test
+python3 dev.py lock   re-lock requirements.txt and requirements-dev.txt after changing an .in file
 """
 
 from __future__ import annotations
@@ -31,21 +32,24 @@ def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def ensure_venv(requirements: str) -> None:
-    """Create .venv and install a requirements file, skipping both when nothing changed."""
+def ensure_venv(*locks: str) -> None:
+    """Create .venv and install exactly the lock files given, skipping both when nothing changed."""
     if sys.version_info[:2] != (3, 11):
         say(f"warning: Python 3.11 is expected, this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         say("creating the virtual environment in .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in ("requirements.txt", requirements)))
-    stamp = VENV / f".installed-{requirements}"
+    wanted = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in locks))
+    stamp = VENV / f".installed-{locks[-1]}"
     if stamp.exists() and stamp.read_text() == wanted.hexdigest():
         return
-    say(f"installing {requirements}")
+    say(f"installing {' and '.join(locks)}")
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-r", str(ROOT / requirements)], check=True)
+    # The locks pin every package with its hashes: nothing is resolved here, so this .venv holds
+    # what the Dockerfile installs (and, for the tests, the test tools on top).
+    files = [arg for name in locks for arg in ("-r", str(ROOT / name))]
+    subprocess.run([*pip, "--require-hashes", "--no-deps", *files], check=True)
     stamp.write_text(wanted.hexdigest())
 
 
@@ -190,7 +194,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 def test(args: argparse.Namespace) -> int:
-    ensure_venv("requirements-dev.txt")
+    ensure_venv("requirements.txt", "requirements-dev.txt")
     env = dict(os.environ)
     # Each run encrypts under a key of its own, so no test depends on a developer's var/.
     env.setdefault("PANEL_ENCRYPTION_KEYS", new_fernet_key())
@@ -204,6 +208,31 @@ def test(args: argparse.Namespace) -> int:
     return lint.returncode or tests.returncode
 
 
+# The lock compiler, pinned so that a re-lock writes the same format; it lives in a throwaway
+# venv and is never installed into .venv or the image.
+UV = "uv==0.13.9"
+LOCKS = (("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt"))
+
+
+def lock(uv_args: list[str]) -> int:
+    """Compile the .in files into the lock files: every package pinned with its hashes, for
+    Linux, macOS and Windows alike (--universal). The pins already in a lock are kept unless
+    an .in file needs them moved or ``uv_args`` say so (--upgrade-package NAME, --upgrade)."""
+    with tempfile.TemporaryDirectory(prefix="plcloud-lock-") as folder:
+        say(f"installing {UV} into a throwaway virtual environment")
+        venv.EnvBuilder(with_pip=True).create(folder)
+        tools = Path(folder) / BIN.name
+        subprocess.run([str(tools / "python"), "-m", "pip", "install", "--quiet", UV], check=True)
+        for source, target in LOCKS:
+            say(f"locking {source} into {target}")
+            compile_lock = [str(tools / "uv"), "pip", "compile", "--quiet", "--universal", "--python-version", "3.11"]
+            compile_lock += ["--generate-hashes", "--custom-compile-command", "python3 dev.py lock", *uv_args]
+            result = subprocess.run([*compile_lock, source, "--output-file", target], cwd=ROOT)
+            if result.returncode:
+                return result.returncode
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -212,12 +241,16 @@ def main() -> int:
     run_parser.add_argument("--sandbox-port", type=int, default=5001)
     test_parser = commands.add_parser("test", help="install, then lint and run the whole test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
+    lock_parser = commands.add_parser("lock", help="re-lock the requirements from the .in files")
+    lock_parser.add_argument("uv_args", nargs=argparse.REMAINDER, help="passed to uv pip compile, e.g. --upgrade")
     # pytest's own options may come first (dev.py test -x -k name): they are not ours to refuse.
     args, others = parser.parse_known_args()
     if args.command == "run":
         if others:
             parser.error(f"unrecognized arguments: {' '.join(others)}")
         return run(args)
+    if args.command == "lock":
+        return lock([*others, *args.uv_args])
     args.pytest_args = [*others, *args.pytest_args]
     return test(args)
 

@@ -116,7 +116,16 @@ DATABASES = {"default": env.database("DATABASE_URL", "sqlite:///var/panel.sqlite
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a worker process started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-panel-{os.getpid()}.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The quick start's web process and workers write to one file side by side. WAL: readers never
+    # wait for the writer, nor it for them. timeout: SQLite's busy timeout, the seconds a writer
+    # waits for another to commit before it gives up. IMMEDIATE: a transaction takes the
+    # write lock when it begins, since one that reads first and then writes fails at once with
+    # "database is locked", whatever the timeout, if another process wrote in between.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
 else:
     # The process id keeps two test runs on one server (two worktrees, CI beside a developer)
     # from creating and dropping each other's test database.

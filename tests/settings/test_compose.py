@@ -187,6 +187,18 @@ def test_the_image_starts_what_compose_starts_and_keeps_secrets_out():
     assert {".git", ".venv", "var", ".env"} <= ignored
 
 
+def test_the_image_installs_exactly_the_run_time_lock():
+    """Every package from requirements.txt at its pinned version and hash, nothing resolved at build
+    (tests/settings/test_runtime_install.py runs this same line in a fresh virtualenv)."""
+    steps = dockerfile()
+    install = next(i for i, (op, arg) in enumerate(steps) if op == "RUN" and arg.startswith("pip install"))
+    words = shlex.split(steps[install][1])
+    assert words[:2] == ["pip", "install"]
+    assert {"--require-hashes", "--no-deps"} <= set(words)
+    assert words[words.index("-r") + 1] == "requirements.txt"
+    assert ("COPY", "requirements.txt .") in steps[:install]
+
+
 def test_the_images_build_step_collects_the_static_files(tmp_path):
     """The Dockerfile's collectstatic, with its own build-time values, run here."""
     run = next(arg for op, arg in dockerfile() if op == "RUN" and "collectstatic" in arg)
