@@ -21,6 +21,10 @@ class AuditEntry(models.Model):
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.OK)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     error = models.TextField(_("upstream error"), blank=True)
+    # The Plcloud tenant (Keystone's id) and region the change was made under; "" for changes to
+    # the panel itself (members, roles). Readers see only their own tenant's rows.
+    tenant_id = models.CharField(_("tenant"), max_length=64, blank=True, db_index=True)
+    region = models.CharField(_("region"), max_length=128, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -29,3 +33,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_id} {self.outcome}"
+
+    @property
+    def detail_pairs(self) -> list[tuple[str, object]]:
+        """The detail as (key, value) pairs for a page: any JSON renders, whatever its keys
+        (a key named "items" or "values" would shadow the dict's method in a template)."""
+        if isinstance(self.detail, dict):
+            return list(self.detail.items())
+        return [] if self.detail in (None, "", [], {}) else [("", self.detail)]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from audit.models import AuditEntry, Outcome
+from connections.tenancy import PANEL, Tenant, tenant_of
 
 # Detail keys that could carry a secret are dropped, whatever a caller passes.
 _SECRET_WORDS = ("password", "token", "secret", "key")
@@ -15,7 +16,12 @@ def record(
     ok: bool = True,
     detail: dict | None = None,
     error: str = "",
+    tenant: Tenant | None = None,
 ) -> AuditEntry:
+    """One audit row. ``tenant``: the Plcloud tenant the change was made under (connections.tenancy;
+    PANEL for changes to the panel itself); by default the actor's connection now."""
+    if tenant is None:
+        tenant = tenant_of(actor) if getattr(actor, "pk", None) else PANEL
     clean = {k: v for k, v in (detail or {}).items() if not any(word in k.lower() for word in _SECRET_WORDS)}
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -26,4 +32,6 @@ def record(
         outcome=Outcome.OK if ok else Outcome.FAILED,
         detail=clean,
         error=error[:2000],
+        tenant_id=tenant.tenant_id,
+        region=tenant.region,
     )

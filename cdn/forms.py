@@ -69,9 +69,9 @@ class RechargeForm(forms.Form):
 
 class BatchForm(forms.Form):
     action = forms.ChoiceField(choices=[("enable", _("Enable")), ("disable", _("Disable")), ("delete", _("Delete"))])
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    ids = forms.MultipleChoiceField(choices=[])
 
-    def __init__(self, *args, domain_ids: list[int], **kwargs):
+    def __init__(self, *args, domain_ids: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(i, i) for i in domain_ids]
 

@@ -21,7 +21,7 @@ from jobs.presenters import say_queued
 from plcloud import PlcloudError
 
 
-def _domain(request, domain_id: int):
+def _domain(request, domain_id: str):
     domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
     if problem is not None and problem.missing:
         raise Http404
@@ -37,7 +37,7 @@ def _default_window() -> QueryDict:
 
 
 @role_required(Role.VIEWER)
-def domain_logs(request, domain_id: int):
+def domain_logs(request, domain_id: str):
     """A window of the log, 100 matching entries a page; ``after`` is the signed position to go on from."""
     domain, problem = _domain(request, domain_id)
     form = LogWindowForm(request.GET if "start_at" in request.GET else _default_window())
@@ -72,7 +72,7 @@ def domain_logs(request, domain_id: int):
 
 @role_required(Role.VIEWER)
 @require_POST
-def domain_logs_export(request, domain_id: int):
+def domain_logs_export(request, domain_id: str):
     """Queue an export of the window and filters the log page shows; the worker writes the file."""
     domain, problem = _domain(request, domain_id)
     form = LogWindowForm(request.POST)

@@ -15,14 +15,23 @@ def display(name: str) -> str:
     return domain_to_unicode(name) if "xn--" in name else name
 
 
+def transitional(domain: dict) -> bool:
+    """Whether the domain is on its way to another state (an odd status from Plcloud is not)."""
+    status = domain.get("status")
+    return isinstance(status, str) and status in TRANSITIONAL
+
+
 def decorate(domain: dict) -> dict:
     try:
         since = datetime.fromisoformat(domain.get("updated_at") or "")
-    except ValueError:
+    except (TypeError, ValueError):  # missing, not a time, or not even text: not known
         since = None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    name = domain.get("domainName")
     stuck = (
-        domain.get("status") in TRANSITIONAL
+        transitional(domain)
         and since is not None
         and datetime.now(UTC) - since > timedelta(minutes=settings.CDN_STUCK_MINUTES)
     )
-    return {**domain, "display_name": display(domain.get("domainName") or ""), "stuck": stuck}
+    return {**domain, "display_name": display(name) if isinstance(name, str) else "", "stuck": stuck}

@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ops.templatetags.pager import pager as pager_context
+from plcloud_panel.converters import PlcloudIdConverter, plcloud_id
+
+_ID = PlcloudIdConverter()
 
 # Stands in for a domain id while a URL pattern is reversed once; no real id is this long.
 _SENTINEL = 999_999_999_999_999_999
@@ -101,25 +104,26 @@ def _joined(values: object) -> str:
 
 
 def _row(domain: dict, table: Frame, *, attempt: int = 1, delay: str = "2s") -> str:
-    domain_id = domain.get("domainId")
-    # The id goes into URLs and attributes: an id that is not a plain number is not trusted as one.
-    number = str(domain_id) if isinstance(domain_id, int) else quote(str(domain_id), safe="")
+    ref = plcloud_id(domain.get("domainId"))
+    # The id as it goes into URLs (plcloud_panel.converters); a row without one is shown, not linked.
+    number = _ID.to_url(ref) if ref is not None else ""
     name = _text(domain.get("domainName"))
     shown = _text(domain.get("display_name")) or name
     status = _text(domain.get("status"))
     cname = _text(domain.get("cname"))
     poll = ""
-    if domain.get("status") == "configuring":
+    if domain.get("status") == "configuring" and number:
         url = table.row_url.format(number)
         poll = f' hx-get="{url}?n={int(attempt)}" hx-trigger="load delay:{_text(delay)}" hx-swap="outerHTML"'
     pick = ""
     if table.can_change:
         label = _text(table.select % {"name": domain.get("display_name") or domain.get("domainName") or ""})
-        pick = f'<td><input type="checkbox" name="ids" value="{number}" id="pick-{number}" aria-label="{label}"></td>'
+        box = f'<input type="checkbox" name="ids" value="{_text(ref)}" id="pick-{number}" aria-label="{label}">'
+        pick = f"<td>{box if number else ''}</td>"
     punycode = f"<br><small>{name}</small>" if shown != name else ""
     stuck = _stuck(domain, table) if domain.get("stuck") else ""
     return (
-        f'<tr id="domain-{number}"{poll}>\n  {pick}<td><a href="{table.detail_url.format(number)}">{shown}</a>'
+        f'<tr id="domain-{number}"{poll}>\n  {pick}<td>{_link(table.detail_url, number, shown)}'
         f"{punycode}</td>\n"
         f'  <td><code class="cname">{cname}</code> '
         f'<button type="button" class="copy" data-copy="{cname}" aria-label="{table.copy_label}">{table.copy}</button>'
@@ -129,6 +133,10 @@ def _row(domain: dict, table: Frame, *, attempt: int = 1, delay: str = "2s") -> 
         f"  <td>{_joined(domain.get('origin_ips'))}</td>\n"
         f"  <td>{_text(domain.get('serviceType'))}</td>\n</tr>\n"
     )
+
+
+def _link(url: str, number: str, text: str) -> str:
+    return f'<a href="{url.format(number)}">{text}</a>' if number else text
 
 
 def _stuck(domain: dict, table: Frame) -> str:

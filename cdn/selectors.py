@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 import orjson
@@ -10,10 +11,12 @@ from django.core.cache import cache
 
 from cdn.validators import domain_to_unicode
 from connections.services import Pending, client_for_request, read_ahead, ready
+from connections.tenancy import request_tenant
 from plcloud import PlcloudError
 from plcloud.cdn import DOMAINS_PATH
 from plcloud.cdn import WRAPPER as CDN_WRAPPER
 from plcloud.client import unwrap
+from plcloud_panel.converters import plcloud_id
 
 
 def _version_key(user_id: int) -> str:
@@ -26,7 +29,13 @@ def _key(request, name: str) -> str:
     if version is None:
         cache.add(key, secrets.token_hex(8), None)  # the first of two requests at once wins
         version = cache.get(key)
-    return f"cdn:{request.user.pk}:{version}:{name}"
+    # Keyed by tenant too: a member connected to another tenant now never reads the last one's.
+    return f"cdn:{request.user.pk}:{_scope(version, request_tenant(request).tenant_id)}:{name}"
+
+
+def _scope(version: str, tenant_id: str) -> str:
+    """The member's cache version and tenant in one short part (keys stay under 250 characters)."""
+    return hashlib.sha256(f"{version}:{tenant_id}".encode()).hexdigest()[:16]
 
 
 def fragment_key(request, name: str) -> str:
@@ -86,17 +95,25 @@ def _unpack(value: bytes | None) -> list[dict] | None:
     return found if isinstance(found, list) else None
 
 
-def domain(request, domain_id: int) -> dict:
-    # One domain is read fresh: the detail page and status polling must tell the truth now.
-    return client_for_request(request).cdn.get(domain_id)
+def domain(request, domain_id: str) -> dict:
+    """One domain, read fresh (the detail page and status polling must tell the truth now), with
+    ``ref``: the id the panel routes it by, the one it was asked for whatever the answer holds."""
+    return {**client_for_request(request).cdn.get(domain_id), "ref": domain_id}
 
 
 def balance(request) -> dict:
     return client_for_request(request).cdn.balance()
 
 
+def _text(row: dict, key: str) -> str:
+    """A field that should be text; anything else from Plcloud reads as empty (one odd row must
+    not stop a list from showing)."""
+    value = row.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def _unicode_name(row: dict) -> str:
-    name = row.get("domainName") or ""
+    name = _text(row, "domainName")
     return domain_to_unicode(name).lower() if "xn--" in name else name.lower()
 
 
@@ -104,24 +121,25 @@ def filter_domains(
     rows: list[dict], *, status: str = "", area: str = "", q: str = "", sort: str = "name"
 ) -> list[dict]:
     q = q.strip().lower()
+    rows = [row for row in rows if isinstance(row, dict)]
     if status or area or q:
         rows = [
             row
             for row in rows
             if (not status or row.get("status") == status)
-            and (not area or area in (row.get("areas") or []))
-            and (not q or q in (row.get("domainName") or "").lower() or q in _unicode_name(row))
+            and (not area or area in (row.get("areas") if isinstance(row.get("areas"), list) else []))
+            and (not q or q in _text(row, "domainName").lower() or q in _unicode_name(row))
         ]
     keys = {
-        "name": lambda r: r.get("domainName") or "",
-        "status": lambda r: (r.get("status") or "", r.get("domainName") or ""),
-        "created": lambda r: r.get("created_at") or "",
+        "name": lambda r: _text(r, "domainName"),
+        "status": lambda r: (_text(r, "status"), _text(r, "domainName")),
+        "created": lambda r: _text(r, "created_at"),
     }
     reverse = sort.startswith("-")
     return sorted(rows, key=keys.get(sort.lstrip("-"), keys["name"]), reverse=reverse)
 
 
-def flow(request, domain_id: int, period: str) -> tuple[list[dict], int]:
+def flow(request, domain_id: str, period: str) -> tuple[list[dict], int]:
     from cdn.traffic import window
 
     start, end, interval = window(period)
@@ -137,9 +155,11 @@ def account_flow(request, period: str) -> list[list[dict]]:
     if cached is None:
         start, end, _interval = window(period)
         client = client_for_request(request)
+        interval = 86400 if period != "24h" else 3600
         cached = [
-            client.cdn.flow(d["domainId"], start_at=start, end_at=end, interval=86400 if period != "24h" else 3600)
+            client.cdn.flow(d["domainId"], start_at=start, end_at=end, interval=interval)
             for d in domains(request)
+            if isinstance(d, dict) and plcloud_id(d.get("domainId")) is not None
         ]
         cache.set(key, cached, max(settings.CDN_CACHE_SECONDS, 300))
     return cached

@@ -9,11 +9,21 @@ from audit.services import record
 from cdn.selectors import forget
 from connections.services import client_for_request, explain
 from plcloud import Client, PlcloudError
+from plcloud_panel.converters import plcloud_id
 
 T = TypeVar("T")
 
 
-def _change(request, action: str, object_id: object, call: Callable[[Client], T], detail: dict | None = None) -> T:
+def _wire_id(domain: dict) -> object:
+    """The domain's id as Plcloud gave it, or else the id the page was routed by."""
+    return domain["domainId"] if "domainId" in domain else domain["ref"]
+
+
+def _change(request, action: str, domain: dict, call: Callable[[Client], T], detail: dict | None = None) -> T:
+    """The call, audited under the domain's id (its name is in the detail: names are not unique
+    across tenants, and a domain page lists its changes by id)."""
+    object_id = plcloud_id(domain.get("domainId")) or ""
+    detail = {"domain": domain.get("domainName") or "", **(detail or {})}
     try:
         result = call(client_for_request(request))
     except PlcloudError as error:
@@ -29,6 +39,8 @@ def _change(request, action: str, object_id: object, call: Callable[[Client], T]
         raise
     finally:
         forget(request.user)
+    if action == "cdn.create" and isinstance(result, dict):
+        object_id = plcloud_id(result.get("domainId")) or ""
     record(actor=request.user, action=action, object_type="domain", object_id=object_id, detail=detail)
     return result
 
@@ -39,7 +51,7 @@ def create_domain(
     return _change(
         request,
         "cdn.create",
-        domain,
+        {"domainName": domain},
         lambda c: c.cdn.create(domain, origin_ips, areas, type=type, icp_record=icp_record or None),
         {"areas": areas, "origin_ips": origin_ips, "type": type},
     )
@@ -50,22 +62,20 @@ def update_domain(request, *, domain: dict, origin_ips: list[str], areas: list[s
     if icp_record:
         changes["icp_record"] = icp_record
     detail = {"old": {"origin_ips": domain.get("origin_ips"), "areas": domain.get("areas")}, "new": changes}
-    return _change(
-        request, "cdn.update", domain["domainName"], lambda c: c.cdn.update(domain["domainId"], **changes), detail
-    )
+    return _change(request, "cdn.update", domain, lambda c: c.cdn.update(_wire_id(domain), **changes), detail)
 
 
 def set_enabled(request, *, domain: dict, enabled: bool) -> dict:
     return _change(
         request,
         "cdn.enable" if enabled else "cdn.disable",
-        domain["domainName"],
-        lambda c: c.cdn.update(domain["domainId"], enable=enabled),
+        domain,
+        lambda c: c.cdn.update(_wire_id(domain), enable=enabled),
     )
 
 
 def delete_domain(request, *, domain: dict) -> None:
-    _change(request, "cdn.delete", domain["domainName"], lambda c: c.cdn.delete(domain["domainId"]))
+    _change(request, "cdn.delete", domain, lambda c: c.cdn.delete(_wire_id(domain)))
 
 
 def recharge(request, *, flow: int) -> dict:
@@ -100,9 +110,9 @@ def batch(request, *, action: str, domains: list[dict]) -> tuple[list[str], list
                 delete_domain(request, domain=domain)
             else:
                 set_enabled(request, domain=domain, enabled=action == "enable")
-            done.append(domain["domainName"])
+            done.append(domain.get("domainName") or "")
         except PlcloudError as error:
-            failed.append((domain["domainName"], explain(error).message))
+            failed.append((domain.get("domainName") or "", explain(error).message))
     return done, failed
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.roles import has_role, role_required
-from audit.models import AuditEntry
+from audit.selectors import entries_for
 from cdn import rows, selectors, services, traffic
 from cdn.forms import (
     AREAS,
@@ -28,12 +28,14 @@ from cdn.forms import (
     RechargeForm,
 )
 from cdn.models import BudgetAlert
-from cdn.presenters import STATUSES, TRANSITIONAL, decorate, display
+from cdn.presenters import STATUSES, decorate, display, transitional
 from cdn.rows import row_html
 from connections.services import explain, read
-from jobs.models import Job
+from connections.tenancy import request_tenant
+from jobs.selectors import jobs_for
 from ops.page_cache import SHELL_SECONDS, kept_page, render_kept
 from plcloud import NotFound, PlcloudError
+from plcloud_panel.converters import plcloud_id
 from tickets import selectors as ticket_selectors
 
 DOMAINS_PER_PAGE = 25
@@ -46,7 +48,7 @@ class DomainUnreadable(Exception):
         self.response = response
 
 
-def _get_domain_or_404(request, domain_id: int) -> dict:
+def _get_domain_or_404(request, domain_id: str) -> dict:
     """The member's domain, fresh from Plcloud; another tenant's answers 404 upstream and here."""
     try:
         return decorate(selectors.domain(request, domain_id))
@@ -125,14 +127,14 @@ def _domain_table(request, domains: list[dict] | None, *, frame: rows.Frame, fil
 
 
 @role_required(Role.VIEWER)
-def domain_row(request, domain_id: int):
+def domain_row(request, domain_id: str):
     """One row, polled while its domain is in a transitional state; 286 tells htmx it has settled."""
     attempt = _small_number(request.GET.get("n", "")) or 0
     domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
     if domain is None:
         return render(request, "cdn/_domain_row_problem.html", {"problem": problem, "domain_id": domain_id}, status=286)
     domain = decorate(domain)
-    settled = domain["status"] not in TRANSITIONAL
+    settled = not transitional(domain)
     if settled:
         selectors.forget(request.user)
     # Back off from 2 s to about 30 s, so a long configuration does not hammer the API.
@@ -152,13 +154,14 @@ def domain_create(request):
         else:
             name = display(created.get("domainName", ""))
             messages.success(request, _("Domain %(name)s created; it is being configured.") % {"name": name})
-            return redirect("cdn:detail", created["domainId"])
+            ref = plcloud_id(created.get("domainId"))
+            return redirect("cdn:detail", ref) if ref else redirect("cdn:domains")
     return render(request, "cdn/domain_form.html", {"form": form})
 
 
 @role_required(Role.VIEWER)
 @_with_domain
-def domain_detail(request, domain_id: int):
+def domain_detail(request, domain_id: str):
     domain = _get_domain_or_404(request, domain_id)
     initial = {
         "origin_ips": "\n".join(domain.get("origin_ips") or []),
@@ -181,6 +184,8 @@ def domain_detail(request, domain_id: int):
 
 
 def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, status: int = 200):
+    tenant, domain_id = request_tenant(request), domain.get("ref") or plcloud_id(domain.get("domainId")) or ""
+    domain = {**domain, "ref": domain_id}
     context = {
         "domain": domain,
         "edit_form": edit_form
@@ -192,14 +197,16 @@ def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, s
                 "icp_record": domain.get("icp_record") or "",
             },
         ),
-        "delete_form": delete_form or DeleteDomainForm(domain_name=domain["domainName"], prefix="delete"),
-        "audit": AuditEntry.objects.filter(object_type="domain", object_id=domain["domainName"])[:20],
-        "jobs": Job.objects.filter(owner=request.user, domain_id=domain["domainId"])[:10],
+        "delete_form": delete_form or DeleteDomainForm(domain_name=domain.get("domainName") or "", prefix="delete"),
+        # By the domain's id under the reader's tenant, with the audit page's role rules: another
+        # tenant's domain of the same name is another domain.
+        "audit": entries_for(request.user, tenant=tenant).filter(object_type="domain", object_id=domain_id)[:20],
+        "jobs": jobs_for(user=request.user, tenant=tenant, domain_id=domain_id)[:10],
     }
     # The member's open tickets naming this domain; an outage shows its message, not an empty list.
     tickets, context["tickets_problem"] = read(request, lambda client: client.ticket.list())
     context["domain_tickets"] = ticket_selectors.mentioning(
-        tickets or [], domain["domainName"], domain.get("display_name", "")
+        tickets or [], domain.get("domainName") or "", domain.get("display_name", "")
     )
     return render(request, "cdn/domain_detail.html", context, status=status)
 
@@ -207,7 +214,7 @@ def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, s
 @role_required(Role.OPERATOR)
 @require_POST
 @_with_domain
-def domain_toggle(request, domain_id: int):
+def domain_toggle(request, domain_id: str):
     domain = _get_domain_or_404(request, domain_id)
     if request.POST.get("enable") not in {"0", "1"}:
         # Only the page's own button sends this; anything else is not taken as "disable".
@@ -227,9 +234,9 @@ def domain_toggle(request, domain_id: int):
 @role_required(Role.OPERATOR)
 @require_POST
 @_with_domain
-def domain_delete(request, domain_id: int):
+def domain_delete(request, domain_id: str):
     domain = _get_domain_or_404(request, domain_id)
-    form = DeleteDomainForm(request.POST, domain_name=domain["domainName"], prefix="delete")
+    form = DeleteDomainForm(request.POST, domain_name=domain.get("domainName") or "", prefix="delete")
     if not form.is_valid():
         return _render_detail(request, domain, delete_form=form, status=400)
     try:
@@ -248,7 +255,8 @@ def domain_batch(request):
     if problem:
         messages.error(request, problem.message)
         return redirect("cdn:domains")
-    by_id = {row["domainId"]: row for row in rows}
+    by_id = {plcloud_id(row.get("domainId")): row for row in rows if isinstance(row, dict)}
+    by_id.pop(None, None)
     form = BatchForm(request.POST, domain_ids=list(by_id))
     if not form.is_valid():
         messages.error(request, _("Select at least one domain and an action."))
@@ -307,7 +315,7 @@ def budget_alert(request):
 
 @role_required(Role.VIEWER)
 @_with_domain
-def domain_flow(request, domain_id: int):
+def domain_flow(request, domain_id: str):
     domain = _get_domain_or_404(request, domain_id)
     period = request.GET.get("period") if request.GET.get("period") in traffic.PERIODS else "24h"
     result, problem = read(request, lambda client: selectors.flow(request, domain_id, period))
@@ -367,8 +375,8 @@ def common_urls(request):
 @require_POST
 def common_urls_delete(request):
     items, problem = read(request, lambda client: selectors.common_urls(request))
-    wanted = {_small_number(i) for i in request.POST.getlist("ids")} - {None}
-    targets = [item for item in items or [] if item.get("id") in wanted]
+    wanted = {plcloud_id(i) for i in request.POST.getlist("ids")[:10_000]} - {None}
+    targets = [item for item in items or [] if isinstance(item, dict) and plcloud_id(item.get("id")) in wanted]
     if problem or not targets:
         messages.error(request, problem.message if problem else _("Select at least one URL."))
         return redirect("cdn:urls")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
+from connections.tenancy import Tenant
 from plcloud import (
     AuthError,
     CircuitOpen,
@@ -161,15 +162,38 @@ def switch_region(*, user, region: str) -> PlcloudConnection:
     return connection
 
 
-def disconnect(*, user) -> None:
-    deleted, _details = PlcloudConnection.objects.filter(user=user).delete()
-    if deleted:
-        record(actor=user, action="connection.disconnect", object_type="connection", object_id=user.username)
+def disconnect(*, user, actor=None) -> None:
+    """Delete the member's connection, its token and password with it (``actor``: an admin doing it)."""
+    connection = PlcloudConnection.objects.filter(user=user).first()
+    if connection is None:
+        return
+    connection.delete()
+    # Under the tenant it was connected to: the change is about that account's access.
+    tenant = Tenant(connection.tenant_id, connection.region)
+    record(
+        actor=actor or user,
+        action="connection.disconnect",
+        object_type="connection",
+        object_id=user.username,
+        tenant=tenant,
+    )
 
 
-def client_for(user) -> Client:
-    """The member's client, from the stored token; renews and stores the token when allowed."""
-    return _client_from(PlcloudConnection.objects.filter(user=user).first())
+def client_for(user, *, tenant: Tenant | None = None) -> Client:
+    """The member's client, from the stored token; renews and stores the token when allowed.
+
+    ``tenant``: the work is for that Plcloud tenant (a job made under it); a member connected to
+    another one now must connect to it again first, so nothing is ever sent to the wrong account.
+    """
+    connection = PlcloudConnection.objects.filter(user=user).first()
+    if tenant is not None and connection is not None and connection.tenant_id != tenant.tenant_id:
+        raise ReconnectNeeded(
+            _(
+                "This was started under another Plcloud tenant than the one you are connected to now. "
+                "Connect to that tenant again to let it go on."
+            )
+        )
+    return _client_from(connection)
 
 
 def client_for_request(request) -> Client:

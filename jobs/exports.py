@@ -129,12 +129,12 @@ def write(export: Export, client, *, checkpoint: Callable[[Export, int], None], 
     """
     keep = matcher(status_class=export.status_class, cache_state=export.cache_state, url_contains=export.url_contains)
     part = part_path(export)
-    part.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(part.parent)
 
     def fetch(marker: str | None):
-        return client.cdn.request_log_page(
-            export.job.domain_id, export.log_type, export.start_at, export.end_at, limit=PAGE_SIZE, marker=marker
-        )
+        job = export.job
+        window = (export.log_type, export.start_at, export.end_at)
+        return client.cdn.request_log_page(job.upstream_domain_id, *window, limit=PAGE_SIZE, marker=marker)
 
     if not part.exists():
         if export.committed_bytes and not export.marker and final_path(export).exists():

@@ -27,7 +27,14 @@ ENDED = (State.SUCCEEDED, State.PARTIAL, State.FAILED, State.CANCELLED)
 class Job(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    domain_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The Plcloud tenant (Keystone's id) and region the job was made under: it is listed only to
+    # members connected to that tenant, and runs only while its owner's connection is to it.
+    tenant_id = models.CharField(max_length=64, blank=True, db_index=True)
+    region = models.CharField(max_length=128, blank=True)
+    # The job's one domain ("" for a prefetch over several: see JobDomain): Plcloud's id as text,
+    # and as Plcloud gave it (a JSON number or string), which is what goes back on the wire.
+    domain_id = models.CharField(max_length=255, blank=True, db_index=True)
+    domain_ref = models.JSONField(null=True, blank=True)
     domain_name = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)
     # Plcloud's ids for the calls sent: flush ids, or prefetch request ids (stored before polling).
@@ -54,7 +61,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-created_at"])]
+        indexes = [models.Index(fields=["owner", "tenant_id", "-created_at"], name="job_owner_tenant_newest")]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
@@ -62,6 +69,24 @@ class Job(models.Model):
     @property
     def ended(self) -> bool:
         return self.state in ENDED
+
+    @property
+    def upstream_domain_id(self) -> object:
+        return self.domain_ref if self.domain_ref is not None else self.domain_id
+
+
+class JobDomain(models.Model):
+    """A domain a job works on, by Plcloud's id: every domain of a prefetch that spans several."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="domains")
+    domain_id = models.CharField(max_length=255, db_index=True)
+    domain_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "domain_id"], name="job_domain_once")]
+
+    def __str__(self) -> str:
+        return f"{self.domain_name or self.domain_id} of job #{self.job_id}"
 
 
 class ItemKind(models.TextChoices):

@@ -95,8 +95,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class PrefetchPlan(Plan):
-    domain_id: int | None = None
-    domain_name: str = ""
+    # The member's domains (as Plcloud lists them) that the URLs are on.
+    domains: list[dict] = field(default_factory=list)
 
 
 def _escape(text: str) -> str:
@@ -243,15 +243,13 @@ def plan_prefetch(*, urls_text: str, domains: list[dict]) -> PrefetchPlan:
     if refused := reader.refusal():
         raise refused
     used = {host_of(u): by_name[host_of(u)] for u in urls}
-    only = next(iter(used.values())) if len(used) == 1 else None
     return PrefetchPlan(
         urls=urls,
         dirs=[],
         calls=[Call(u) for u in prefetch_batches(urls)],
         notes=reader.notes,
         notes_left_out=reader.notes_left_out,
-        domain_id=only["domainId"] if only else None,
-        domain_name=only["domainName"] if only else ", ".join(sorted(used)),
+        domains=list(used.values()),
     )
 
 

@@ -11,24 +11,54 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from jobs import exports
-from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobItem, Kind, State
+from connections.tenancy import tenant_of
+from jobs import exports, limits
+from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobDomain, JobItem, Kind, State
 from jobs.plans import PlanRefused, plan_flush, plan_prefetch
+from plcloud_panel.converters import plcloud_id
 
 
 def _deadline():
     return timezone.now() + timedelta(minutes=settings.PREFETCH_DEADLINE_MINUTES)
 
 
-def create_job(
-    *, user, kind: str, domain_id, domain_name: str, items: list[tuple[str, str]], parent: Job | None = None
-) -> Job:
-    """The job and its items, queued; nothing is sent (see ``_enqueue``)."""
+def new_job(*, user, kind: str, domains: list[dict], deadline, parent: Job | None = None) -> Job:
+    """The job row, under the member's tenant now, with the domains it works on (Plcloud's
+    domain objects, or their ``domainId`` and ``domainName`` alone); nothing is queued."""
+    tenant = tenant_of(user)
+    by_id = {plcloud_id(d.get("domainId")): d for d in domains}
+    by_id.pop(None, None)
+    one = next(iter(by_id.values())) if len(by_id) == 1 else None
+    names = sorted(d.get("domainName") or "" for d in by_id.values())
     job = Job.objects.create(
-        owner=user, kind=kind, domain_id=domain_id, domain_name=domain_name, deadline=_deadline(), parent=parent
+        owner=user,
+        kind=kind,
+        tenant_id=tenant.tenant_id,
+        region=tenant.region,
+        domain_id=next(iter(by_id)) if one else "",
+        domain_ref=one["domainId"] if one else None,
+        domain_name=", ".join(names)[:255],
+        deadline=deadline,
+        parent=parent,
     )
+    JobDomain.objects.bulk_create(
+        JobDomain(job=job, domain_id=ref, domain_name=(d.get("domainName") or "")[:255]) for ref, d in by_id.items()
+    )
+    return job
+
+
+def create_job(*, user, kind: str, domains: list[dict], items: list[tuple[str, str]], parent: Job | None = None) -> Job:
+    """The job and its items, queued; nothing is sent (see ``_enqueue``)."""
+    job = new_job(user=user, kind=kind, domains=domains, deadline=_deadline(), parent=parent)
     JobItem.objects.bulk_create(JobItem(job=job, url=url, kind=item_kind) for url, item_kind in items)
     return job
+
+
+def _domains_of(job: Job) -> list[dict]:
+    """The domains a job worked on, as new_job takes them, for a job made again from it."""
+    if job.domain_id:
+        return [{"domainId": job.upstream_domain_id, "domainName": job.domain_name}]
+    return [{"domainId": d.domain_id, "domainName": d.domain_name} for d in job.domains.all()]
 
 
 def _enqueue(job: Job) -> None:
@@ -55,9 +85,7 @@ def submit_flush(*, user, domain: dict, urls_text: str, dirs_text: str) -> Job:
         raise
     items = [(u, ItemKind.URL) for u in plan.urls] + [(d, ItemKind.DIR) for d in plan.dirs]
     with transaction.atomic():
-        job = create_job(
-            user=user, kind=Kind.FLUSH, domain_id=domain["domainId"], domain_name=domain["domainName"], items=items
-        )
+        job = create_job(user=user, kind=Kind.FLUSH, domains=[domain], items=items)
         detail = {"domain": domain["domainName"], "urls": len(plan.urls), "dirs": len(plan.dirs)}
         record(actor=user, action="jobs.flush", object_type="job", object_id=job.pk, detail=detail)
         _enqueue(job)
@@ -74,8 +102,7 @@ def submit_prefetch(*, user, urls_text: str, domains: list[dict]) -> Job:
         job = create_job(
             user=user,
             kind=Kind.PREFETCH,
-            domain_id=plan.domain_id,
-            domain_name=plan.domain_name,
+            domains=plan.domains,
             items=[(u, ItemKind.URL) for u in plan.urls],
         )
         record(actor=user, action="jobs.prefetch", object_type="job", object_id=job.pk, detail={"urls": len(plan.urls)})
@@ -91,9 +118,7 @@ def retry_failed(*, user, job: Job) -> Job:
         _refused(user, f"jobs.{job.kind}.retry", job.pk, error)
         raise error
     with transaction.atomic():
-        child = create_job(
-            user=user, kind=job.kind, domain_id=job.domain_id, domain_name=job.domain_name, items=failed, parent=job
-        )
+        child = create_job(user=user, kind=job.kind, domains=_domains_of(job), items=failed, parent=job)
         detail = {"parent": job.pk, "items": len(failed)}
         record(actor=user, action=f"jobs.{job.kind}.retry", object_type="job", object_id=child.pk, detail=detail)
         _enqueue(child)
@@ -101,16 +126,22 @@ def retry_failed(*, user, job: Job) -> Job:
 
 
 def submit_export(*, user, domain: dict, window: dict, parent: Job | None = None) -> Job:
-    """Queue an export of ``window`` (log_type, start_at, end_at and the log page's filters)."""
+    """Queue an export of ``window`` (log_type, start_at, end_at and the log page's filters),
+    unless a limit refuses it (jobs.limits): then nothing is queued and PlanRefused says why."""
+    try:
+        return _create_export(user=user, domain=domain, window=window, parent=parent)
+    except PlanRefused as error:  # rolled back; audited here, outside that transaction
+        action, about = ("jobs.export.retry", parent.pk) if parent else ("jobs.export", domain["domainName"])
+        _refused(user, action, about, error)
+        raise
+
+
+def _create_export(*, user, domain: dict, window: dict, parent: Job | None) -> Job:
     with transaction.atomic():
-        job = Job.objects.create(
-            owner=user,
-            kind=Kind.EXPORT,
-            domain_id=domain["domainId"],
-            domain_name=domain["domainName"],
-            deadline=timezone.now() + timedelta(minutes=settings.EXPORT_DEADLINE_MINUTES),
-            parent=parent,
-        )
+        # Counted under a lock on the member, in the transaction that creates the job.
+        limits.check_export(user)
+        deadline = timezone.now() + timedelta(minutes=settings.EXPORT_DEADLINE_MINUTES)
+        job = new_job(user=user, kind=Kind.EXPORT, domains=[domain], deadline=deadline, parent=parent)
         Export.objects.create(job=job, **window)
         detail = {"domain": domain["domainName"], **{k: str(v) for k, v in window.items() if v}}
         record(actor=user, action="jobs.export", object_type="job", object_id=job.pk, detail=detail)
@@ -129,7 +160,7 @@ def retry_export(*, user, job: Job) -> Job:
         field: getattr(export, field)
         for field in ("log_type", "start_at", "end_at", "status_class", "cache_state", "url_contains")
     }
-    domain = {"domainId": job.domain_id, "domainName": job.domain_name}
+    domain = _domains_of(job)[0]
     return submit_export(user=user, domain=domain, window=window, parent=job)
 
 
@@ -149,3 +180,35 @@ def cancel_export(*, user, job: Job) -> bool:
     if ended_now:
         exports.discard(job.export)
     return ended_now
+
+
+def owner_deactivated(user) -> str:
+    """Why a job was cancelled when its owner was deactivated (shown on the job's page)."""
+    return _("Cancelled: %(name)s was deactivated.") % {"name": user.get_username()}
+
+
+def cancel_owner_jobs(*, user) -> int:
+    """End every job of ``user`` that has not ended (queued, running, waiting) as cancelled, with
+    the reason; how many. A worker that holds one now stops at its next check, and its saves no
+    longer land (jobs.tasks). Exports' files are removed."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Locked in id order: a worker ending one of these at the same moment lands first or not at all.
+        open_jobs = Job.objects.select_for_update().filter(owner=user).exclude(state__in=ENDED).order_by("pk")
+        ids = list(open_jobs.values_list("pk", flat=True))
+        Export.objects.filter(job_id__in=ids).update(cancel_requested=True)
+        Job.objects.filter(pk__in=ids).update(
+            state=State.CANCELLED,
+            error=owner_deactivated(user),
+            finished_at=now,
+            progress=100,
+            lease_owner="",
+            lease_until=None,
+        )
+        _discard_exports(ids)
+    return len(ids)
+
+
+def _discard_exports(job_ids: list[int]) -> None:
+    for export in Export.objects.filter(job_id__in=job_ids, job__state=State.CANCELLED).select_related("job"):
+        exports.discard(export)

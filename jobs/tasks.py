@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,9 +20,11 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from connections.services import ReconnectNeeded, client_for, explain
+from connections.tenancy import Tenant
 from jobs import exports
 from jobs.models import ENDED, Export, ItemState, Job, JobItem, Kind, State
 from jobs.plans import flush_batches, prefetch_batches
+from jobs.services import owner_deactivated
 from plcloud import AuthError, Forbidden, PlcloudError, Unavailable
 from tickets.models import Notification
 
@@ -71,7 +74,7 @@ def _claim(job_id: int, owner: str, kind: str | None = None) -> Job | None:
     return job
 
 
-def _again(job: Job, countdown: float) -> float:
+def _again(job: Job, countdown: float) -> float | None:
     """Keep the lease until the next step is due, and say when that is."""
     if job.deadline:  # never sleep past the deadline: the next step ends the job
         countdown = max(0.2, min(countdown, (job.deadline - timezone.now()).total_seconds() + 1))
@@ -80,8 +83,29 @@ def _again(job: Job, countdown: float) -> float:
     job.attempts += 1
     fields = ["state", "error", "progress", "lease_until", "enqueued_at", "attempts", "upstream_ids", "started_at"]
     fields += ["polled_at"]
-    job.save(update_fields=fields)
-    return countdown
+    return countdown if _save(job, fields) else None
+
+
+# What a worker writes when it ends a job.
+ENDING_FIELDS = ["state", "error", "progress", "finished_at", "lease_owner", "lease_until"]
+ENDING_FIELDS += ["started_at", "upstream_ids", "polled_at"]
+
+
+def _save(job: Job, fields: list[str], held_by: str | None = None) -> bool:
+    """Write ``fields`` only while the job has not ended and its lease is still this worker's
+    (``held_by``, by default ``job.lease_owner``); False if nothing was written. A job ended under
+    a worker (cancelled when its owner was deactivated) is never brought back by its next save."""
+    held = Job.objects.filter(pk=job.pk, lease_owner=job.lease_owner if held_by is None else held_by)
+    return bool(held.exclude(state__in=ENDED).update(**{name: getattr(job, name) for name in fields}))
+
+
+def _owner_gone(job: Job) -> bool:
+    """Whether the job's owner has been deactivated, read now (not as claimed): then the job ends
+    as cancelled with the reason, and nothing more is sent upstream for it."""
+    if get_user_model().objects.filter(pk=job.owner_id, is_active=True).exists():
+        return False
+    _finish(job, owner_deactivated(job.owner), state=State.CANCELLED)
+    return True
 
 
 def _end_state(job: Job, error: str) -> str:
@@ -99,15 +123,26 @@ def _finish(job: Job, error: str = "", state: str | None = None) -> None:
     """End the job (from its items unless ``state`` is given; any item not ended fails with ``error``)."""
     job.state = state or _end_state(job, error)
     job.error, job.progress, job.finished_at = error, 100, timezone.now()
-    job.lease_owner, job.lease_until = "", None
+    held_by, job.lease_owner, job.lease_until = job.lease_owner, "", None
     if job.kind == Kind.EXPORT and job.state != State.SUCCEEDED:
         exports.discard(job.export)  # no half or cancelled file is kept
     with transaction.atomic():
-        job.save()
+        if not _save(job, ENDING_FIELDS, held_by=held_by):
+            return  # it ended under this worker (cancelled), or another worker holds it now
         # One notice per job, even if a redelivered task gets here again.
-        Notification.objects.get_or_create(job=job, defaults={"user": job.owner, "summary": job.domain_name[:255]})
+        Notification.objects.get_or_create(
+            job=job, defaults={"user": job.owner, "tenant_id": job.tenant_id, "summary": job.domain_name[:255]}
+        )
     if job.state == State.FAILED:
-        record(actor=job.owner, action=f"jobs.{job.kind}", object_type="job", object_id=job.pk, ok=False, error=error)
+        record(
+            actor=job.owner,
+            action=f"jobs.{job.kind}",
+            object_type="job",
+            object_id=job.pk,
+            ok=False,
+            error=error,
+            tenant=Tenant(job.tenant_id, job.region),
+        )
 
 
 def _start(job: Job) -> None:
@@ -127,8 +162,10 @@ def _step(job_id: int, owner: str, work, kind: str) -> float | None:
     if job.crashes >= settings.JOB_MAX_CRASHES:
         _finish(job, _("The job stopped: its worker died %(n)s times while running it.") % {"n": job.crashes})
         return None
+    if _owner_gone(job):
+        return None
     try:
-        return work(job, client_for(job.owner))
+        return work(job, client_for(job.owner, tenant=Tenant(job.tenant_id, job.region)))
     except (ReconnectNeeded, AuthError) as error:
         if isinstance(error, Forbidden):
             _finish(job, explain(error).message)
@@ -148,10 +185,13 @@ def _flush_work(job: Job, client) -> None:
     for index, (urls, dirs) in enumerate(flush_batches(list(job.items.all()))):
         if index < len(job.upstream_ids):
             continue  # sent by an earlier step
-        answer = client.cdn.cache_flush(job.domain_id, urls=[i.url for i in urls], dirs=[i.url for i in dirs])
+        if _owner_gone(job):
+            return
+        answer = client.cdn.cache_flush(job.upstream_domain_id, urls=[i.url for i in urls], dirs=[i.url for i in dirs])
         JobItem.objects.filter(pk__in=[i.pk for i in urls + dirs]).update(state=ItemState.SUCCEEDED, progress=100)
         job.upstream_ids = [*job.upstream_ids, answer.get("flush_id", "")]
-        job.save(update_fields=["state", "error", "started_at", "upstream_ids"])
+        if not _save(job, ["state", "error", "started_at", "upstream_ids"]):
+            return
     _finish(job)
 
 
@@ -159,13 +199,18 @@ def _prefetch_work(job: Job, client) -> float | None:
     _start(job)
     items = list(job.items.all())
     for chunk in prefetch_batches(items)[len(job.upstream_ids) :]:
+        if _owner_gone(job):
+            return None
         answer = client.cdn.prefetch([i.url for i in chunk])
         # Stored before any poll: a later step never submits the same URLs again.
         job.upstream_ids = [*job.upstream_ids, answer["request_id"]]
-        job.save(update_fields=["state", "error", "started_at", "upstream_ids"])
+        if not _save(job, ["state", "error", "started_at", "upstream_ids"]):
+            return None
     by_url = {i.url: i for i in items}
     changed = []
     for request_id in job.upstream_ids:
+        if _owner_gone(job):
+            return None
         for row in client.cdn.prefetch_query(request_id).get("urls") or []:
             item = by_url.get(row.get("url"))
             if item is not None and row.get("status") in ItemState.values:
@@ -200,7 +245,8 @@ def _export_work(job: Job, client) -> float | None:
         _cancel(job, export)
         return None
     _start(job)
-    job.save(update_fields=["state", "error", "started_at"])
+    if not _save(job, ["state", "error", "started_at"]):
+        return None  # ended meanwhile (its owner deactivated), or no longer this worker's
 
     def checkpoint(export: Export, progress: int) -> None:
         with transaction.atomic():
@@ -209,6 +255,8 @@ def _export_work(job: Job, client) -> float | None:
                 raise exports.ExportStopped("lease lost")
             export.save(update_fields=["marker", "rows", "scanned", "committed_bytes"])
         job.progress = progress
+        if _owner_gone(job):
+            raise exports.ExportStopped("owner deactivated")
         if Export.objects.filter(pk=export.pk, cancel_requested=True).exists():
             raise exports.ExportStopped("cancelled")
 
@@ -219,6 +267,9 @@ def _export_work(job: Job, client) -> float | None:
         if export.cancel_requested:
             _cancel(job, export)
         return None  # lease lost: the worker that holds it carries on
+    except exports.OutOfRoom as error:
+        _finish(job, str(error))  # the part file goes with it: the room is given back at once
+        return None
     except OSError as error:
         exports.discard(export)
         _finish(job, _("The export file could not be written: %(reason)s") % {"reason": error.strerror or error})

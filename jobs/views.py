@@ -14,10 +14,12 @@ from audit.services import record
 from cdn import selectors
 from cdn.validators import domain_to_unicode
 from connections.services import read
+from connections.tenancy import request_tenant
 from jobs import exports, plans, presenters, services
 from jobs.forms import FlushForm, JobFilterForm, PrefetchForm
 from jobs.models import ItemState, Job, Kind
-from jobs.selectors import job_domains, jobs_for
+from jobs.selectors import job_domains, jobs_for, visible_jobs
+from plcloud_panel.converters import plcloud_id
 from tickets.models import Notification
 from tickets.selectors import mentioning
 
@@ -25,8 +27,9 @@ ITEMS_PER_PAGE = 100
 
 
 def _get_job_for_user(request, job_id: int) -> Job:
-    """The member's own job; anyone else's answers 404, as if it did not exist."""
-    job = Job.objects.filter(pk=job_id, owner=request.user).first()
+    """The member's own job under their tenant now; anyone else's, and another tenant's, answers
+    404, as if it did not exist."""
+    job = visible_jobs(user=request.user, tenant=request_tenant(request)).filter(pk=job_id).first()
     if job is None:
         raise Http404
     return job
@@ -34,12 +37,11 @@ def _get_job_for_user(request, job_id: int) -> Job:
 
 @role_required(Role.VIEWER)
 def job_list(request):
-    domains = job_domains(user=request.user)
-    form = JobFilterForm(request.GET or None, domains=domains)
+    tenant = request_tenant(request)
+    form = JobFilterForm(request.GET or None, domains=job_domains(user=request.user, tenant=tenant))
     wanted = form.cleaned_data if form.is_valid() else {}
-    domain_id = wanted.get("domain")
-    domain = None if domain_id is None else (domain_id, dict(domains).get(domain_id, ""))
-    jobs = jobs_for(user=request.user, kind=wanted.get("kind"), state=wanted.get("state"), domain=domain)
+    filters = {"kind": wanted.get("kind"), "state": wanted.get("state"), "domain_id": wanted.get("domain")}
+    jobs = jobs_for(user=request.user, tenant=tenant, **filters)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(request, "jobs/job_list.html", {"form": form, "page": page})
 
@@ -128,10 +130,10 @@ def job_retry(request, job_id: int):
 
 def _domain_or_404(request):
     """The domain named by ?domain=, fresh from Plcloud, or the problem reading it."""
-    domain_id = request.GET.get("domain", "")
-    if not (domain_id.isascii() and domain_id.isdigit() and len(domain_id) <= 18):
+    domain_id = plcloud_id(request.GET.get("domain"))
+    if domain_id is None:
         raise Http404
-    domain, problem = read(request, lambda client: selectors.domain(request, int(domain_id)))
+    domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
     if problem is not None and problem.missing:
         raise Http404
     return domain, problem
@@ -149,7 +151,8 @@ def flush_new(request):
     """A flush is for one domain (``?domain=<id>``); without one, the member picks it first."""
     if "domain" not in request.GET:
         domains, problem = read(request, lambda client: selectors.domains(request))
-        names = sorted((domain_to_unicode(d.get("domainName") or ""), d["domainId"]) for d in domains or [])
+        usable = [d for d in domains or [] if isinstance(d, dict) and plcloud_id(d.get("domainId"))]
+        names = sorted((domain_to_unicode(d.get("domainName") or ""), plcloud_id(d["domainId"])) for d in usable)
         return render(request, "jobs/flush_pick.html", {"domains": names, "problem": problem})
     domain, problem = _domain_or_404(request)
     form, plan = FlushForm(request.POST or None), None
@@ -170,9 +173,9 @@ def flush_new(request):
 def prefetch_new(request):
     """Prefetch URLs on any of the member's domains; ``?domain=<id>`` starts the box on that one."""
     initial = {}
-    wanted = request.GET.get("domain", "")
-    if request.method == "GET" and wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
-        domain, _problem = read(request, lambda client: selectors.domain(request, int(request.GET["domain"])))
+    wanted = plcloud_id(request.GET.get("domain"))
+    if request.method == "GET" and wanted is not None:
+        domain, _problem = read(request, lambda client: selectors.domain(request, wanted))
         if domain:
             initial["urls"] = f"https://{domain['domainName']}/"
     form, plan = PrefetchForm(request.POST or None, initial=initial), None

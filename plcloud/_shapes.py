@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from plcloud.errors import ProtocolError
+
+
+def segment(value: object) -> str:
+    """An id as one path segment: escaped whole, so an id Plcloud gave ("a/b", "..", "x?y") can
+    never reach another path. Dots alone are escaped too: HTTP libraries resolve "." and ".."
+    segments before sending."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text.strip(".") == "" else text
 
 
 def as_list(payload: object, what: str) -> list:

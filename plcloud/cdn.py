@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from plcloud._shapes import as_dict, as_list
+from plcloud._shapes import as_dict, as_list, segment
 from plcloud.errors import PlcloudError, ProtocolError
 
 if TYPE_CHECKING:
@@ -50,13 +50,13 @@ class CdnManager:
         return as_dict(self._call("POST", "/cdn/domain", json={"domain": body}), "a domain")
 
     def update(self, domain_id: int | str, **kwargs: object) -> dict:
-        return as_dict(self._call("PUT", f"/cdn/domain/{domain_id}", json={"domain": kwargs}), "a domain")
+        return as_dict(self._call("PUT", f"/cdn/domain/{segment(domain_id)}", json={"domain": kwargs}), "a domain")
 
     def get(self, domain_id: int | str) -> dict:
-        return as_dict(self._call("GET", f"/cdn/domain/{domain_id}"), "a domain")
+        return as_dict(self._call("GET", f"/cdn/domain/{segment(domain_id)}"), "a domain")
 
     def delete(self, domain_id: int | str) -> None:
-        self.client.call("DELETE", f"/cdn/domain/{domain_id}", None)
+        self.client.call("DELETE", f"/cdn/domain/{segment(domain_id)}", None)
 
     # Traffic and balance
     def flow(
@@ -67,16 +67,16 @@ class CdnManager:
         interval: int | None = None,
     ) -> list[dict]:
         params = _present(start_at=iso(start_at), end_at=iso(end_at), interval=interval)
-        return as_list(self._call("GET", f"/cdn/flow/{domain_id}", params=params or None), "flow points")
+        return as_list(self._call("GET", f"/cdn/flow/{segment(domain_id)}", params=params or None), "flow points")
 
     def recharge(self, flow: int) -> dict:
         return as_dict(
-            self._call("POST", f"/recharge/{self._project_id()}/cdn_flow", json={"flow": flow}), "a recharge"
+            self._call("POST", f"/recharge/{segment(self._project_id())}/cdn_flow", json={"flow": flow}), "a recharge"
         )
 
     def balance(self) -> dict:
         """The prepaid traffic balance (the sandbox's extension; not an SDK call)."""
-        return as_dict(self._call("GET", f"/recharge/{self._project_id()}/cdn_flow"), "a balance")
+        return as_dict(self._call("GET", f"/recharge/{segment(self._project_id())}/cdn_flow"), "a balance")
 
     def _project_id(self) -> str:
         if self.client.tenant_id is None:
@@ -93,7 +93,7 @@ class CdnManager:
         return as_list(self._call("GET", "/cdn/urls"), "common URLs")
 
     def delete_urls(self, url_id: int | str) -> None:
-        self.client.call("DELETE", f"/cdn/urls/{url_id}", None)
+        self.client.call("DELETE", f"/cdn/urls/{segment(url_id)}", None)
 
     # Jobs
     def cache_flush(self, domain_id: int | str, urls: list[str] | None = None, dirs: list[str] | None = None) -> dict:
@@ -108,7 +108,7 @@ class CdnManager:
         return as_dict(self._call("PUT", "/cdn/prefetch", json={"urls": list(urls)}), "a prefetch request")
 
     def prefetch_query(self, request_id: str) -> dict:
-        return as_dict(self._call("GET", f"/cdn/prefetch/{request_id}"), "a prefetch status")
+        return as_dict(self._call("GET", f"/cdn/prefetch/{segment(request_id)}"), "a prefetch status")
 
     # Request logs
     def request_log(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plcloud._shapes import as_dict, as_list
+from plcloud._shapes import as_dict, as_list, segment
 
 if TYPE_CHECKING:
     from plcloud.client import Client
@@ -20,21 +20,21 @@ class TicketManager:
         return self.client.call(method, path, WRAPPER, **kwargs)
 
     def list(self, user_id: str | None = None) -> list[dict]:
-        path = f"/ticket/{user_id}/list" if user_id else "/ticket"
+        path = f"/ticket/{segment(user_id)}/list" if user_id else "/ticket"
         return as_list(self._call("GET", path), "tickets")
 
     def get(self, ticket_id: str) -> dict:
-        return as_dict(self._call("GET", f"/ticket/{ticket_id}"), "a ticket")
+        return as_dict(self._call("GET", f"/ticket/{segment(ticket_id)}"), "a ticket")
 
     def create(self, summary: str, description: str) -> dict:
         # The one request body of the API that is not wrapped (WIRE.md).
         return as_dict(self._call("POST", "/ticket", json={"summary": summary, "description": description}), "a ticket")
 
     def update(self, ticket_id: str, status: str) -> dict:
-        return as_dict(self._call("PUT", f"/ticket/{ticket_id}", json={"status": status}), "a ticket")
+        return as_dict(self._call("PUT", f"/ticket/{segment(ticket_id)}", json={"status": status}), "a ticket")
 
     def list_reply(self, ticket_id: str) -> list[dict]:
-        return as_list(self._call("GET", f"/ticket/reply/{ticket_id}"), "replies")
+        return as_list(self._call("GET", f"/ticket/reply/{segment(ticket_id)}"), "replies")
 
     def reply(self, ticket_id: str, content: str) -> dict:
-        return as_dict(self._call("POST", f"/ticket/reply/{ticket_id}", json={"content": content}), "a reply")
+        return as_dict(self._call("POST", f"/ticket/reply/{segment(ticket_id)}", json={"content": content}), "a reply")

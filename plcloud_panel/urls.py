@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from ops import views as ops_views
+from plcloud_panel.converters import PlcloudIdConverter
+
+# Before the apps' URL modules are read: they route Plcloud's ids with it.
+register_converter(PlcloudIdConverter, "plcloud_id")
 
 urlpatterns = [
     path("", ops_views.home, name="home"),

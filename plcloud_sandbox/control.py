@@ -72,3 +72,30 @@ def delete_requests(ctx: Sandbox, req: Request) -> Response:
     require_key(ctx, req)
     ctx.seen.clear()
     return no_content()
+
+
+def put_ticket_id(ctx: Sandbox, req: Request) -> Response:
+    """Give a ticket another id (``{"from": id, "to": new id}``): WIRE.md promises no id format,
+    so a client can be tried against ids of any shape the real service may give."""
+    require_key(ctx, req)
+    body = v.expect_object(req.json(), "request body")
+    v.only_keys(body, ("from", "to"), "request body")
+    old, new = body.get("from"), body.get("to")
+    if not (isinstance(old, str) and isinstance(new, str) and 0 < len(new) <= 200):
+        raise bad_request("from and to: ticket ids, to of 1 to 200 characters")
+    with ctx.store.write() as conn:
+        if conn.execute("SELECT 1 FROM tickets WHERE id = ?", (new,)).fetchone():
+            raise ApiError(409, "a ticket already has that id")
+        row = conn.execute("SELECT * FROM tickets WHERE id = ?", (old,)).fetchone()
+        if row is None:
+            raise ApiError(404, "no such ticket")
+        # A copy under the new id first: replies and owed answers refer to it by key.
+        conn.execute(
+            "INSERT INTO tickets SELECT ? AS id, tenant_id, user_id, summary, description, status, created_at,"
+            " updated_at FROM tickets WHERE id = ?",
+            (new, old),
+        )
+        for table in ("replies", "support_due"):
+            conn.execute(f"UPDATE {table} SET ticket_id = ? WHERE ticket_id = ?", (new, old))
+        conn.execute("DELETE FROM tickets WHERE id = ?", (old,))
+    return Response(200, {"id": new})

@@ -49,7 +49,7 @@ def view(row: sqlite3.Row, tenant_name: str, now: float) -> dict:
 def owned(conn: sqlite3.Connection, auth: Auth, domain_id: object) -> sqlite3.Row:
     """The tenant's domain, or 404: another tenant's domain is not there for this caller."""
     text = str(domain_id)
-    if isinstance(domain_id, bool) or not text.isdigit() or len(text) > 18:
+    if isinstance(domain_id, bool) or not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise not_found(f"No domain {quoted(text)}.")
     row = conn.execute("SELECT * FROM domains WHERE id = ? AND tenant_id = ?", (int(text), auth.tenant_id)).fetchone()
     if row is None:

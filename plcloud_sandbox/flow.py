@@ -56,7 +56,7 @@ def flow(ctx: Sandbox, req: Request) -> Response:
 def _interval(raw: str | None) -> int:
     if raw is None:
         return SLOT
-    if not raw.strip().isdigit() or int(raw) not in INTERVALS:
+    if not (raw.strip().isascii() and raw.strip().isdigit()) or int(raw) not in INTERVALS:
         raise bad_request(f"interval: {quoted(raw)} is not one of 300, 3600, 86400")
     return int(raw)
 

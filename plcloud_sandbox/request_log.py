@@ -125,7 +125,7 @@ def _limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_LIMIT
     text = raw.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_LIMIT:
         raise v.fail("limit", raw, f"is not a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 
@@ -165,7 +165,7 @@ def _read_marker(marker: str, domain_id: int, kind: str) -> int:
     try:
         text = base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4)).decode("ascii")
         marked_domain, marked_kind, seq = text.split(".")
-        if not (marked_domain.isdigit() and seq.isdigit()):
+        if not (marked_domain.isascii() and marked_domain.isdigit() and seq.isascii() and seq.isdigit()):
             raise ValueError(text)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise v.fail("marker", marker, "is not a marker this API gave") from None

@@ -52,6 +52,7 @@ ROUTES = (
     ),
     _route(r"/_sandbox/timings", {"GET": control.get_timings, "PUT": control.put_timings}),
     _route(r"/_sandbox/requests", {"GET": control.get_requests, "DELETE": control.delete_requests}),
+    _route(r"/_sandbox/ticket-id", {"PUT": control.put_ticket_id}),
     _route(r"/v2\.0/?", {"GET": identity.version}),
     _route(r"/v2\.0/tokens", {"POST": identity.issue_token}),
     _route(r"/v2\.0/tenants", {"GET": identity.list_tenants}),

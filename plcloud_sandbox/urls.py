@@ -48,7 +48,7 @@ def create_urls(ctx: Sandbox, req: Request) -> Response:
 
 def delete_url(ctx: Sandbox, req: Request) -> Response:
     url_id = req.params["url_id"]
-    if not url_id.isdigit() or len(url_id) > 18:
+    if not (url_id.isascii() and url_id.isdigit()) or len(url_id) > 18:
         raise not_found(f"No common URL {quoted(url_id)}.")
     with ctx.store.write() as conn:
         deleted = conn.execute(

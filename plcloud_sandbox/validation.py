@@ -274,6 +274,6 @@ def int_id(value: object, field: str) -> int:
         raise bad_request(f"{field}: must be an integer id")
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         return int(value)
     raise fail(field, value, "is not an integer id")

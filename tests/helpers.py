@@ -136,6 +136,10 @@ class SandboxProcess:
             if (method is None or entry["method"] == method) and entry["path"].endswith(path_end)
         ]
 
+    def rename_ticket(self, old: str, new: str) -> str:
+        """Give a ticket another id, of any shape (WIRE.md promises none)."""
+        return self._control("PUT", "ticket-id", {"from": old, "to": new})["id"]
+
     def forget_requests(self) -> None:
         self._control("DELETE", "requests")
 

@@ -20,8 +20,11 @@ from django.utils.translation import ngettext
 
 from connections.models import PlcloudConnection
 from connections.services import ReconnectNeeded, client_for, explain
+from connections.tenancy import Tenant, tenant_of
 from plcloud import PlcloudError
+from plcloud_panel.converters import plcloud_id
 from tickets.models import CheckOutcome, Notification, Status, TicketCheck, TicketSeen, TicketWatch
+from tickets.selectors import count as replies
 from tickets.selectors import when
 
 log = logging.getLogger(__name__)
@@ -79,8 +82,9 @@ def check_all(limit: int | None = None) -> RunSummary:
 
 def check_member(user) -> tuple[str, int]:
     """Read the member's tickets once and notify new support replies; the outcome and how many."""
+    tenant = tenant_of(user)
     try:
-        tickets = client_for(user).ticket.list()
+        tickets = client_for(user, tenant=tenant).ticket.list()
     except ReconnectNeeded as error:
         _record(user, CheckOutcome.WAITING, error=explain(error).message)
         return CheckOutcome.WAITING, 0
@@ -88,50 +92,54 @@ def check_member(user) -> tuple[str, int]:
         _record(user, CheckOutcome.FAILED, error=explain(error).message)
         log.warning("ticket check: member %s: %s", user.pk, type(error).__name__)
         return CheckOutcome.FAILED, 0
-    created = _compare(user, [t for t in tickets if t.get("status") in WATCHED and t.get("id")])
+    watched = [t for t in tickets if isinstance(t, dict) and t.get("status") in WATCHED and plcloud_id(t.get("id"))]
+    created = _compare(user, tenant, watched)
     if created:
         _mail(user, created)
     return CheckOutcome.OK, len(created)
 
 
-def _compare(user, tickets: list[dict]) -> list[Notification]:
-    ids = [str(ticket["id"]) for ticket in tickets]
+def _compare(user, tenant: Tenant, tickets: list[dict]) -> list[Notification]:
+    ids = [plcloud_id(ticket["id"]) for ticket in tickets]
     now = timezone.now()
+    mine = {"user": user, "tenant_id": tenant.tenant_id}
     with transaction.atomic():
-        first = not TicketCheck.objects.filter(user=user, ok_at__isnull=False).exists()
-        watched = {w.ticket_id: w for w in TicketWatch.objects.filter(user=user, ticket_id__in=ids)}
-        seen = dict(TicketSeen.objects.filter(user=user, ticket_id__in=ids).values_list("ticket_id", "reply_count"))
+        # A member's first check of this tenant (a member now connected to another starts again).
+        first = not TicketCheck.objects.filter(**mine, ok_at__isnull=False).exists()
+        watched = {w.ticket_id: w for w in TicketWatch.objects.filter(**mine, ticket_id__in=ids)}
+        seen = dict(TicketSeen.objects.filter(**mine, ticket_id__in=ids).values_list("ticket_id", "reply_count"))
         created, new_watches, changed = [], [], []
         for ticket in tickets:
-            ticket_id, count = str(ticket["id"]), int(ticket.get("reply_count") or 0)
+            ticket_id, count = plcloud_id(ticket["id"]), replies(ticket.get("reply_count"))
             watch = watched.get(ticket_id)
             known = [c for c in (watch.reply_count if watch else None, seen.get(ticket_id)) if c is not None]
             # Never looked at before: on a member's first check the backlog is taken as read;
             # later, a ticket that appeared since the last check has all its replies new.
             baseline = max(known) if known else (count if first else 0)
             if count > baseline and ticket.get("last_reply_by") == "support":
-                notification = _notify(user, ticket, ticket_id, count)
+                notification = _notify(user, tenant, ticket, ticket_id, count)
                 if notification is not None:
                     created.append(notification)
             if watch is None:
-                new_watches.append(TicketWatch(user=user, ticket_id=ticket_id, reply_count=count, checked_at=now))
+                new_watches.append(TicketWatch(**mine, ticket_id=ticket_id, reply_count=count, checked_at=now))
             elif watch.reply_count != count:
                 watch.reply_count, watch.checked_at = count, now
                 changed.append(watch)
         TicketWatch.objects.bulk_create(new_watches, ignore_conflicts=True)
         TicketWatch.objects.bulk_update(changed, ["reply_count", "checked_at"])
         # Tickets no longer open or answered are not watched any more.
-        TicketWatch.objects.filter(user=user).exclude(ticket_id__in=ids).delete()
-        _record(user, CheckOutcome.OK, tickets=len(tickets), new_replies=len(created), ok=True)
+        TicketWatch.objects.filter(user=user).exclude(tenant_id=tenant.tenant_id, ticket_id__in=ids).delete()
+        _record(user, CheckOutcome.OK, tickets=len(tickets), new_replies=len(created), ok=True, tenant=tenant)
     return created
 
 
-def _notify(user, ticket: dict, ticket_id: str, count: int) -> Notification | None:
+def _notify(user, tenant: Tenant, ticket: dict, ticket_id: str, count: int) -> Notification | None:
     """One notification per member, ticket and reply count, even if two runs overlap."""
     try:
         with transaction.atomic():
             notification, made = Notification.objects.get_or_create(
                 user=user,
+                tenant_id=tenant.tenant_id,
                 ticket_id=ticket_id,
                 reply_count=count,
                 defaults={
@@ -144,11 +152,13 @@ def _notify(user, ticket: dict, ticket_id: str, count: int) -> Notification | No
     return notification if made else None
 
 
-def _record(user, outcome: str, *, tickets: int = 0, new_replies: int = 0, error: str = "", ok: bool = False) -> None:
+def _record(
+    user, outcome: str, *, tickets: int = 0, new_replies: int = 0, error: str = "", ok: bool = False, tenant=None
+) -> None:
     now = timezone.now()
     values = {"checked_at": now, "outcome": outcome, "tickets": tickets, "new_replies": new_replies, "error": error}
     if ok:
-        values["ok_at"] = now
+        values["ok_at"], values["tenant_id"] = now, tenant.tenant_id
     TicketCheck.objects.update_or_create(user=user, defaults=values)
 
 

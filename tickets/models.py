@@ -21,12 +21,17 @@ class TicketSeen(models.Model):
     """When a member last opened a ticket, and how many replies it had then (for the unread marker)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    ticket_id = models.CharField(_("ticket"), max_length=64)
+    # The Plcloud tenant the ticket belongs to (connections.tenancy): ticket ids are Plcloud's,
+    # unique only within a tenant.
+    tenant_id = models.CharField(_("tenant"), max_length=64, blank=True, db_index=True)
+    ticket_id = models.CharField(_("ticket"), max_length=255)
     reply_count = models.PositiveIntegerField(_("replies seen"), default=0)
     seen_at = models.DateTimeField(_("last opened"), default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "ticket_id"], name="ticket_seen_once_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tenant_id", "ticket_id"], name="ticket_seen_once_per_member")
+        ]
         verbose_name = _("ticket seen")
         verbose_name_plural = _("tickets seen")
 
@@ -37,7 +42,10 @@ class TicketSeen(models.Model):
 class TicketEvent(models.Model):
     """A change made to a ticket through the panel (today: its status)."""
 
-    ticket_id = models.CharField(_("ticket"), max_length=64, db_index=True)
+    # The Plcloud tenant the ticket belongs to (connections.tenancy): ticket ids are Plcloud's,
+    # unique only within a tenant.
+    tenant_id = models.CharField(_("tenant"), max_length=64, blank=True, db_index=True)
+    ticket_id = models.CharField(_("ticket"), max_length=255, db_index=True)
     who = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -68,7 +76,10 @@ class Notification(models.Model):
     or one of their jobs ended (made by the worker that ended it)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_notifications")
-    ticket_id = models.CharField(_("ticket"), max_length=64, blank=True)
+    # The tenant of the ticket or job it is about: a member sees the notices of the tenant they
+    # are connected to.
+    tenant_id = models.CharField(_("tenant"), max_length=64, blank=True, db_index=True)
+    ticket_id = models.CharField(_("ticket"), max_length=255, blank=True)
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     summary = models.CharField(_("summary"), max_length=255)
     # The ticket's reply count when the reply was noticed: one notification per member, ticket and count.
@@ -81,14 +92,14 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "ticket_id", "reply_count"],
+                fields=["user", "tenant_id", "ticket_id", "reply_count"],
                 condition=models.Q(job__isnull=True),
                 name="notification_once_per_reply",
             ),
             # A job ends once: a redelivered task cannot notify twice.
             models.UniqueConstraint(fields=["job"], name="notification_once_per_job"),
         ]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [models.Index(fields=["user", "tenant_id", "read_at"], name="notification_unread_by_tenant")]
         verbose_name = _("ticket notification")
         verbose_name_plural = _("ticket notifications")
 
@@ -100,12 +111,17 @@ class TicketWatch(models.Model):
     """The reply count the checker last saw on a member's open or answered ticket."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    ticket_id = models.CharField(_("ticket"), max_length=64)
+    # The Plcloud tenant the ticket belongs to (connections.tenancy): ticket ids are Plcloud's,
+    # unique only within a tenant.
+    tenant_id = models.CharField(_("tenant"), max_length=64, blank=True, db_index=True)
+    ticket_id = models.CharField(_("ticket"), max_length=255)
     reply_count = models.PositiveIntegerField(_("replies seen"), default=0)
     checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "ticket_id"], name="ticket_watch_once_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tenant_id", "ticket_id"], name="ticket_watch_once_per_member")
+        ]
         verbose_name = _("watched ticket")
         verbose_name_plural = _("watched tickets")
 
@@ -123,6 +139,8 @@ class TicketCheck(models.Model):
     """The reply checker's last visit to a member: when, and what it found (never a secret)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_check")
+    # The tenant last checked: a member now connected to another starts from a fresh baseline.
+    tenant_id = models.CharField(_("tenant"), max_length=64, blank=True)
     checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
     # The last check that read the member's tickets; none yet means the next one only sets the baseline.
     ok_at = models.DateTimeField(_("last successful check"), null=True, blank=True)

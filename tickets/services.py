@@ -6,9 +6,11 @@ from django.db import transaction
 
 from audit.services import record
 from connections.services import client_for_request, explain
+from connections.tenancy import request_tenant
 from plcloud import PlcloudError
+from plcloud_panel.converters import plcloud_id
 from tickets.models import TicketEvent
-from tickets.selectors import mark_seen
+from tickets.selectors import count, mark_seen
 
 
 def _failed(request, action: str, ticket_id: str, error: PlcloudError, detail: dict) -> None:
@@ -30,8 +32,10 @@ def create_ticket(request, *, summary: str, description: str) -> dict:
     except PlcloudError as error:
         _failed(request, "ticket.create", "", error, detail)
         raise
-    record(actor=request.user, action="ticket.create", object_type="ticket", object_id=ticket["id"], detail=detail)
-    mark_seen(request.user, ticket)  # nothing unread in one's own new ticket
+    ticket_id = plcloud_id(ticket.get("id")) or ""
+    record(actor=request.user, action="ticket.create", object_type="ticket", object_id=ticket_id, detail=detail)
+    if ticket_id:  # nothing unread in one's own new ticket
+        mark_seen(request.user, ticket_id, tenant=request_tenant(request), replies=count(ticket.get("reply_count")))
     return ticket
 
 
@@ -59,7 +63,14 @@ def change_status(request, *, ticket_id: str, status: str) -> dict:
     new = str(ticket.get("status", status))
     with transaction.atomic():
         if new != old:
-            TicketEvent.objects.create(ticket_id=ticket_id, who=request.user, field="status", old=old, new=new)
+            TicketEvent.objects.create(
+                tenant_id=request_tenant(request).tenant_id,
+                ticket_id=ticket_id,
+                who=request.user,
+                field="status",
+                old=old,
+                new=new,
+            )
         record(
             actor=request.user,
             action="ticket.status",

@@ -1,9 +1,6 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from tickets import views
-
-# Only the shape Plcloud gives ticket ids, so nothing else reaches the upstream path.
-TICKET = r"^(?P<ticket_id>tk-[0-9a-f]{1,32})/"
 
 app_name = "tickets"
 urlpatterns = [
@@ -11,8 +8,9 @@ urlpatterns = [
     path("new/", views.ticket_new, name="new"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
-    re_path(TICKET + r"$", views.ticket_detail, name="detail"),
-    re_path(TICKET + r"reply/$", views.ticket_reply, name="reply"),
-    re_path(TICKET + r"accept/$", views.ticket_status, {"status": "accepted"}, name="accept"),
-    re_path(TICKET + r"close/$", views.ticket_status, {"status": "closed"}, name="close"),
+    # Any id Plcloud gives (plcloud_panel.converters); the client escapes it on the way out.
+    path("<plcloud_id:ticket_id>/", views.ticket_detail, name="detail"),
+    path("<plcloud_id:ticket_id>/reply/", views.ticket_reply, name="reply"),
+    path("<plcloud_id:ticket_id>/accept/", views.ticket_status, {"status": "accepted"}, name="accept"),
+    path("<plcloud_id:ticket_id>/close/", views.ticket_status, {"status": "closed"}, name="close"),
 ]

@@ -6,7 +6,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from connections.services import explain, read
+from connections.tenancy import request_tenant
 from plcloud import PlcloudError
+from plcloud_panel.converters import plcloud_id
 from tickets import selectors, services
 from tickets.forms import MAX_SUMMARY, MAX_TEXT, FilterForm, ReplyForm, TicketForm
 
@@ -18,7 +20,11 @@ def ticket_list(request):
     user_id = filters.get("user_id") or None
     tickets, problem = read(request, lambda client: client.ticket.list(user_id))
     tickets = selectors.browse(
-        request.user, tickets or [], status=filters.get("status", ""), query=filters.get("q", "")
+        request.user,
+        tickets or [],
+        tenant=request_tenant(request),
+        status=filters.get("status", ""),
+        query=filters.get("q", ""),
     )
     context = {"form": form, "tickets": tickets, "problem": problem, "other_user": user_id}
     return render(request, "tickets/ticket_list.html", context)
@@ -32,15 +38,17 @@ def ticket_detail(request, ticket_id):
 def _detail(request, ticket_id, reply_form):
     found, problem = read(request, lambda client: (client.ticket.get(ticket_id), client.ticket.list_reply(ticket_id)))
     ticket, replies = found or (None, [])
+    tenant = request_tenant(request)
     if ticket is not None:
-        selectors.mark_seen(request.user, ticket, replies)
+        seen = max(selectors.count(ticket.get("reply_count")), len(replies))
+        selectors.mark_seen(request.user, ticket_id, tenant=tenant, replies=seen)
     context = {
         "ticket_id": ticket_id,
         "ticket": selectors.dressed(ticket) if ticket else None,
         "replies": selectors.dressed_replies(replies),
         # The panel's own record of the ticket shows only with the ticket: another member's
         # history must not show to someone Plcloud does not let see the ticket.
-        "events": selectors.history(ticket_id) if ticket is not None else [],
+        "events": selectors.history(ticket_id, tenant=tenant) if ticket is not None else [],
         "reply_form": reply_form,
         "problem": problem,
     }
@@ -67,14 +75,14 @@ def ticket_reply(request, ticket_id):
 @role_required(Role.VIEWER)
 def notifications(request):
     """The member's unread "support replied" notices, from the database only."""
-    unread = selectors.unread_notifications(request.user)[:200]
+    unread = selectors.unread_notifications(request.user, tenant=request_tenant(request))[:200]
     return render(request, "tickets/notifications.html", {"notifications": unread})
 
 
 @role_required(Role.VIEWER)
 @require_POST
 def notifications_read(request):
-    count = selectors.mark_all_read(request.user)
+    count = selectors.mark_all_read(request.user, tenant=request_tenant(request))
     if count:
         messages.success(request, _("All notifications marked read."))
     return redirect("tickets:notifications")
@@ -95,8 +103,14 @@ def ticket_new(request):
             form.add_error(None, explain(error).message)
         else:
             messages.success(request, _("Ticket opened. Support will answer here."))
-            return redirect("tickets:detail", ticket_id=ticket["id"])
+            return _after_create(ticket)
     return render(request, "tickets/ticket_new.html", {"form": form})
+
+
+def _after_create(ticket: dict):
+    """The new ticket's page; the list when Plcloud's answer named no id the panel can route."""
+    ref = plcloud_id(ticket.get("id"))
+    return redirect("tickets:detail", ticket_id=ref) if ref else redirect("tickets:list")
 
 
 @role_required(Role.OPERATOR)

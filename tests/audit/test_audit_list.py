@@ -34,3 +34,22 @@ def test_it_records_role_changes_with_old_and_new(client, admin, viewer):
     client.post(f"/team/{viewer.pk}/role/", {"role": "operator"})
     entry = AuditEntry.objects.get(action="member.role")
     assert (entry.actor_name, entry.object_id, entry.detail) == ("ada", "vera", {"old": "viewer", "new": "operator"})
+
+
+def test_any_detail_renders_whatever_its_keys(client, admin, operator, op, www, connect_demo):
+    """A retried job's row holds a detail key "items", which a template reading detail.items took
+    for the dict's method; any JSON at all must show."""
+    from jobs.models import ItemKind, ItemState
+    from jobs.services import create_job
+
+    job = create_job(user=operator, kind="prefetch", domains=[www], items=[("https://www.demo-shop.com/r.js", "url")])
+    job.items.update(state=ItemState.FAILED, kind=ItemKind.URL)
+    type(job).objects.filter(pk=job.pk).update(state="partial")
+    assert op.post(f"/jobs/{job.pk}/retry/").status_code == 302
+    AuditEntry.objects.create(actor_name="system", action="odd.detail", detail=["a list", {"values": 3}])
+    connect_demo(admin)  # the admin of the job's tenant
+    client.force_login(admin)
+    response = client.get("/audit/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"parent: {job.pk}; items: 1" in page and "[&#x27;a list&#x27;, {&#x27;values&#x27;: 3}]" in page

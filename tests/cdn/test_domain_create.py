@@ -21,7 +21,9 @@ def test_it_creates_a_domain_and_shows_it_configuring(op, demo, fresh_name):
     assert created["origin_ips"] == ["114.114.114.114", "2400:3200::1"]
     page = op.get(response["Location"]).content.decode()
     assert "configuring" in page
-    assert AuditEntry.objects.filter(action="cdn.create", object_id=fresh_name, outcome="ok").exists()
+    entry = AuditEntry.objects.get(action="cdn.create", outcome="ok")
+    # Recorded by the new domain's id (names are not unique across tenants), with its name.
+    assert (entry.object_id, entry.detail["domain"]) == (str(created["domainId"]), fresh_name)
 
 
 def test_it_sends_an_idn_as_xn_and_shows_it_in_unicode(op, demo):

@@ -84,8 +84,12 @@ def member(client, operator, connect_demo):
 
 
 @pytest.fixture
-def job(operator):
-    return Job.objects.create(owner=operator, kind=Kind.PREFETCH, domain_id=1, domain_name="www.example.com")
+def job(member, operator):
+    """A job of the member's, under the tenant they are connected to (so its page is theirs)."""
+    tenant = operator.plcloud.tenant_id
+    return Job.objects.create(
+        owner=operator, tenant_id=tenant, kind=Kind.PREFETCH, domain_id="1", domain_name="www.example.com"
+    )
 
 
 @pytest.fixture(scope="session")

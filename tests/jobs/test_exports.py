@@ -120,7 +120,7 @@ def test_an_export_past_its_deadline_fails_and_keeps_no_file(exporter):
 
 def test_a_deleted_domain_fails_the_export_with_plclouds_reason(exporter):
     job = exporter()
-    Job.objects.filter(pk=job.pk).update(domain_id=999999)
+    Job.objects.filter(pk=job.pk).update(domain_id="999999", domain_ref=999999)
     job = run_to_end(job)
     assert job.state == "failed" and "no such object" in job.error
 

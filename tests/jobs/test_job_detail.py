@@ -11,8 +11,7 @@ def make_prefetch(user, www, urls):
     return services.create_job(
         user=user,
         kind=Kind.PREFETCH,
-        domain_id=www["domainId"],
-        domain_name=www["domainName"],
+        domains=[www],
         items=[(u, ItemKind.URL) for u in urls],
     )
 

@@ -1,13 +1,21 @@
 """/jobs/: the member's jobs only, filterable by kind, domain and state."""
 
 from jobs.models import Job
+from jobs.services import create_job
 from tests.jobs.test_job_detail import HOST, make_prefetch
 
 
-def test_it_lists_only_the_members_jobs_and_filters_them(op, operator, viewer, www):
+def flush(user, *domains: dict, **fields) -> Job:
+    job = create_job(user=user, kind="flush", domains=list(domains), items=[])
+    Job.objects.filter(pk=job.pk).update(**fields)
+    return job
+
+
+def test_it_lists_only_the_members_jobs_and_filters_them(op, operator, viewer, www, connect_demo):
     mine = make_prefetch(operator, www, [f"{HOST}/l.js"])
-    other_domain = Job.objects.create(owner=operator, kind="flush", domain_id=1, domain_name="x.example.com")
-    done = Job.objects.create(owner=operator, kind="flush", domain_id=www["domainId"], state="succeeded")
+    other_domain = flush(operator, {"domainId": 1, "domainName": "x.example.com"})
+    done = flush(operator, www, state="succeeded")
+    connect_demo(viewer)
     theirs = make_prefetch(viewer, www, [f"{HOST}/t.js"])
 
     def listed(query=""):
@@ -30,16 +38,18 @@ def test_a_viewer_reads_the_list_and_an_outsider_does_not(client, viewer, outsid
     assert client.get("/jobs/").status_code == 403
 
 
-def test_the_domain_filter_offers_the_members_domains_by_name(op, operator, viewer, www):
+def test_the_domain_filter_offers_the_members_domains_by_name(op, operator, viewer, www, connect_demo):
     make_prefetch(operator, www, [f"{HOST}/n.js"])
-    Job.objects.create(owner=operator, kind="flush", domain_id=7, domain_name="img.example.com")
-    spanning = Job.objects.create(owner=operator, kind="prefetch", domain_name=f"img.example.com, {www['domainName']}")
-    Job.objects.create(owner=viewer, kind="flush", domain_id=8, domain_name="theirs.example.com")
+    img = {"domainId": 7, "domainName": "img.example.com"}
+    flush(operator, img)
+    spanning = create_job(user=operator, kind="prefetch", domains=[img, www], items=[])
+    connect_demo(viewer)
+    flush(viewer, {"domainId": 8, "domainName": "theirs.example.com"})
     page = op.get("/jobs/")
     assert page.context["form"].fields["domain"].choices == [
         ("", "Any"),
-        (7, "img.example.com"),
-        (www["domainId"], www["domainName"]),
+        ("7", "img.example.com"),
+        (str(www["domainId"]), www["domainName"]),
     ]
     listed = op.get("/jobs/?domain=7").context["page"].object_list
     assert [j.domain_name for j in listed] == [spanning.domain_name, "img.example.com"]

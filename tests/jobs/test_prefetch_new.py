@@ -23,7 +23,8 @@ def test_it_queues_a_prefetch(op, operator, www):
     page = op.post("/jobs/prefetch/new/", {"urls": f"{HOST}/a.js\n{HOST}/b.js\n{HOST}/a.js", "action": "send"})
     job = Job.objects.get(owner=operator)
     assert page.status_code == 302 and page["Location"] == f"/jobs/{job.pk}/"
-    assert (job.kind, job.state, job.domain_id) == ("prefetch", "queued", www["domainId"])
+    assert (job.kind, job.state, job.domain_id) == ("prefetch", "queued", str(www["domainId"]))
+    assert job.domain_ref == www["domainId"]  # sent back as Plcloud gave it
     assert list(job.items.values_list("url", "state")) == [(f"{HOST}/a.js", "pending"), (f"{HOST}/b.js", "pending")]
     assert job.deadline is not None
     assert AuditEntry.objects.get(action="jobs.prefetch").outcome == "ok"

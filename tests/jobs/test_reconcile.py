@@ -36,8 +36,7 @@ def prefetch(operator, www):
     return services.create_job(
         user=operator,
         kind=Kind.PREFETCH,
-        domain_id=www["domainId"],
-        domain_name=www["domainName"],
+        domains=[www],
         items=[(f"{HOST}/r.js", ItemKind.URL)],
     )
 

@@ -42,8 +42,9 @@ def test_a_plan_refuses_lines_it_cannot_send(urls, dirs, fragment):
 def test_a_prefetch_plan_takes_only_the_members_domains():
     domains = [DOMAIN, {"domainId": 2, "domainName": "static.demo-shop.cn"}]
     plan = plan_prefetch(urls_text=f"{HOST}/a.js\n{HOST}/b.js", domains=domains)
-    assert (plan.domain_id, plan.domain_name) == (1, "www.demo-shop.com")
-    assert plan_prefetch(urls_text=f"{HOST}/a.js\nhttp://static.demo-shop.cn/x", domains=domains).domain_id is None
+    assert plan.domains == [DOMAIN]
+    both = plan_prefetch(urls_text=f"{HOST}/a.js\nhttp://static.demo-shop.cn/x", domains=domains)
+    assert both.domains == domains
     with pytest.raises(PlanRefused, match="Line 2: https://other.example.org/a.js is not on one of your domains"):
         plan_prefetch(urls_text=f"{HOST}/a.js\nhttps://other.example.org/a.js", domains=domains)
 
@@ -71,7 +72,7 @@ def test_a_plan_sends_each_url_as_the_cdn_sees_it_and_says_so(line, sent):
 def test_an_idn_host_is_matched_in_its_xn_form():
     idn = {"domainId": 3, "domainName": "www.xn--fiq228c.com"}  # www.中文.com
     plan = plan_prefetch(urls_text="https://www.中文.com/a.js", domains=[idn])
-    assert plan.urls == ["https://www.xn--fiq228c.com/a.js"] and plan.domain_id == 3
+    assert plan.urls == ["https://www.xn--fiq228c.com/a.js"] and plan.domains == [idn]
 
 
 def test_lines_that_come_out_the_same_are_sent_once_and_named():

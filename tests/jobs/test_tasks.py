@@ -20,8 +20,7 @@ def prefetch_job(operator, connect_demo, www):
     return services.create_job(
         user=operator,
         kind=Kind.PREFETCH,
-        domain_id=www["domainId"],
-        domain_name=www["domainName"],
+        domains=[www],
         items=[(u, ItemKind.URL) for u in urls],
     )
 
@@ -87,8 +86,7 @@ def test_a_refused_call_fails_the_job_with_the_explanation(operator, connect_dem
     job = services.create_job(
         user=operator,
         kind=Kind.FLUSH,
-        domain_id=www["domainId"],
-        domain_name=www["domainName"],
+        domains=[www],
         items=[("https://static.demo-shop.cn/a.js", ItemKind.URL)],  # not this domain's host: Plcloud says 400
     )
     run_to_end(job)

@@ -17,7 +17,7 @@ def test_a_worker_process_follows_a_prefetch_to_its_end(redis_worker, operator, 
     connect_demo(operator)
     urls = [f"{HOST}/worker-ok.js", f"{HOST}/worker-404.js"]
     job = services.create_job(
-        user=operator, kind=Kind.PREFETCH, domain_id=None, domain_name="", items=[(u, ItemKind.URL) for u in urls]
+        user=operator, kind=Kind.PREFETCH, domains=[], items=[(u, ItemKind.URL) for u in urls]
     )
     with Connection(broker) as conn:
         poll_prefetch.apply_async(args=[job.pk], connection=conn)

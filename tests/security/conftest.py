@@ -103,6 +103,25 @@ def refused_with_message(response) -> None:
     assert 'role="alert"' in response.content.decode()
 
 
+# The sandbox's users: two of tenant demo, one of tenant team2.
+PLCLOUD = {"demo": ("secreetword", "demo"), "alice": ("alice-password", "demo"), "team2": ("team2-password", "team2")}
+
+
+@pytest.fixture
+def connect_as(panel_settings, sandbox):
+    """Connect a member to the sandbox as one of its users (``PLCLOUD``)."""
+
+    from connections import services as connections
+
+    def connect(user, plcloud_user: str):
+        password, tenant = PLCLOUD[plcloud_user]
+        return connections.connect(
+            user=user, username=plcloud_user, password=password, tenant_name=tenant, auth_url=sandbox.auth_url
+        )
+
+    return connect
+
+
 @pytest.fixture
 def otto(probe_for, operator, connect_demo):
     """The operator, connected to the sandbox as demo, as a probe."""

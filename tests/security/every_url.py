@@ -26,9 +26,14 @@ def _route_part(route: str, samples: dict[str, str]) -> str:
     def value(match: re.Match) -> str:
         if match["name"] in samples:
             return samples[match["name"]]
-        return {"int": "1", "path": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000001"}[
-            match["converter"] or "str"
-        ]
+        return {
+            "int": "1",
+            "path": "1",
+            "str": "x",
+            "slug": "x",
+            "uuid": "00000000-0000-0000-0000-000000000001",
+            "plcloud_id": "1",
+        }[match["converter"] or "str"]
 
     return _ROUTE_PARAM.sub(value, route)
 

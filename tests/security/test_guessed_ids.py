@@ -9,26 +9,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from connections import services as connections
 from connections.models import PlcloudConnection
 from connections.services import client_for
 from jobs.models import ItemKind, ItemState, Job, JobItem, Kind, State
 from tests.panel_fixtures import make_member
 from tests.security.tally import TALLY
 from tickets.models import Notification
-
-PLCLOUD = {"demo": ("secreetword", "demo"), "alice": ("alice-password", "demo"), "team2": ("team2-password", "team2")}
-
-
-@pytest.fixture
-def connect_as(panel_settings, sandbox):
-    def connect(user, plcloud_user: str):
-        password, tenant = PLCLOUD[plcloud_user]
-        return connections.connect(
-            user=user, username=plcloud_user, password=password, tenant_name=tenant, auth_url=sandbox.auth_url
-        )
-
-    return connect
 
 
 @pytest.fixture
@@ -47,10 +33,12 @@ def world(members, connect_as, client):
     ticket = client_for(otto).ticket.create(f"private-ticket-{mark}", f"private description {mark}")
     client.force_login(otto)
     assert client.post(f"/tickets/{ticket['id']}/accept/").status_code == 302  # history, audit row
+    tenant = otto.plcloud.tenant_id
     job = Job.objects.create(
         owner=otto,
+        tenant_id=tenant,
         kind=Kind.PREFETCH,
-        domain_id=206813,
+        domain_id="206813",
         domain_name=f"job-domain-{mark}.example.com",
         state=State.PARTIAL,
         finished_at=timezone.now(),
@@ -58,7 +46,9 @@ def world(members, connect_as, client):
     JobItem.objects.create(
         job=job, url=f"https://www.demo-shop.com/private-{mark}.js", kind=ItemKind.URL, state=ItemState.FAILED
     )
-    Notification.objects.create(user=otto, ticket_id=ticket["id"], summary=f"private-note-{mark}", reply_count=1)
+    Notification.objects.create(
+        user=otto, tenant_id=tenant, ticket_id=ticket["id"], summary=f"private-note-{mark}", reply_count=1
+    )
     team2_domains, demo_domains = client_for(tina).cdn.list(), client_for(otto).cdn.list()
     team2_domain, demo_domain = team2_domains[0], demo_domains[0]
     return {

@@ -33,10 +33,14 @@ def hostile(client, operator, connect_demo, demo):
     # Deleting one through the panel leaves an audit row naming that URL.
     gone = next(item for item in items if "gone" in item["url"])
     assert client.post("/cdn/urls/delete/", {"ids": [str(gone["id"])]}).status_code == 302
-    Notification.objects.create(user=operator, ticket_id=ticket["id"], summary=ticket["summary"], reply_count=1)
+    tenant = operator.plcloud.tenant_id
+    Notification.objects.create(
+        user=operator, tenant_id=tenant, ticket_id=ticket["id"], summary=ticket["summary"], reply_count=1
+    )
     www = next(d for d in demo.cdn.list() if d["domainName"] == WWW)
     job = Job.objects.create(
-        owner=operator, kind=Kind.PREFETCH, domain_id=www["domainId"], domain_name=WWW, state=State.PARTIAL,
+        owner=operator, tenant_id=tenant, kind=Kind.PREFETCH, domain_id=str(www["domainId"]), domain_name=WWW,
+        state=State.PARTIAL,
         error=f"origin said {SCRIPT}",
     )  # fmt: skip
     JobItem.objects.create(job=job, url=urls[0], kind=ItemKind.URL, state=ItemState.FAILED, error=f"origin: {IMG}")

@@ -55,8 +55,7 @@ def test_killed_workers_lose_no_job_and_write_no_line_twice(
             prefetch = services.create_job(
                 user=operator,
                 kind=Kind.PREFETCH,
-                domain_id=www["domainId"],
-                domain_name=www["domainName"],
+                domains=[www],
                 items=[(f"{HOST}/kill-{n}.js", "url") for n in range(5)],
             )
             for job in (export, prefetch):
