@@ -15,6 +15,8 @@ ICP_HELP = _("Required for mainland China: a domain without an ICP record cannot
 
 
 class OriginAndAreasForm(forms.Form):
+    # 2,000 characters: 10 addresses of at most 39 (a full IPv6 address) five times over, for
+    # spaces and blank lines; at most MAX_LINE_MESSAGES wrong lines are named (cdn.validators).
     origin_ips = forms.CharField(
         label=_("Origin IPs"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -81,15 +83,16 @@ class BudgetAlertForm(forms.Form):
 
 
 class CommonUrlsForm(forms.Form):
-    urls = forms.CharField(label=_("URLs, one a line"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5_000_000)
+    # No max_length: the browser would cut a longer paste without a word; validators.list_size says so.
+    urls = forms.CharField(label=_("URLs, one a line"), widget=forms.Textarea(attrs={"rows": 8}))
 
     def clean_urls(self):
-        valid, errors = validators.url_lines(self.cleaned_data["urls"])
+        text = self.cleaned_data["urls"]
+        validators.list_size(text, max_lines=validators.URL_LIST_MAX_LINES, max_bytes=validators.URL_LIST_MAX_BYTES)
+        valid, errors = validators.url_lines(text)
         if errors:
-            # Keep what was right in the box; the wrong lines are quoted in the messages.
-            self.data = self.data.copy()
-            self.data["urls"] = "\n".join(valid)
-            raise forms.ValidationError(errors)
+            # The box keeps what was typed: only the first wrong lines are quoted in the messages.
+            raise forms.ValidationError(validators.first_messages(errors))
         if not valid:
             raise forms.ValidationError(_("Enter at least one URL."))
         return valid

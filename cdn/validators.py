@@ -11,9 +11,23 @@ from urllib.parse import urlsplit
 
 import idna
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_ORIGIN_IPS = 10
+# A form names at most this many wrong lines, and counts the rest in one more message: a paste of
+# 5,000 wrong lines answers a page of 21 messages, not 5,000 (each message quotes its line, cut
+# to QUOTED_LENGTH characters).
+MAX_LINE_MESSAGES = 20
+QUOTED_LENGTH = 100
+# What one pasted list of URLs may hold. 5,000 lines is 5 create_urls calls of 1,000, 10 prefetch
+# calls of 500 or 50 flush calls of 100 (docs/plcloud-api.md, Limits): a longer list is better
+# sent as several jobs, each reviewed. 500,000 bytes is 100 bytes a line at that count (a CDN URL
+# is usually 40 to 80); the box is sent back as typed, so the page answering a list at these
+# caps stays well under 1 MB.
+URL_LIST_MAX_LINES = 5_000
+URL_LIST_MAX_BYTES = 500_000
 # The suffix is -1 to -9999, as the API takes it (docs/plcloud-api.md): "-0" or "-01" is refused upstream.
 ICP_RECORD = re.compile(r"^[\u4e00-\u9fff]ICP备\d{6,10}号(-[1-9]\d{0,3})?$")
 _LABEL = re.compile(r"^[a-z0-9-]{2,63}$")
@@ -58,6 +72,40 @@ def domain_to_unicode(name: str) -> str:
         return name
 
 
+def quoted(line: str) -> str:
+    """A line as a message quotes it: at most QUOTED_LENGTH characters."""
+    return line if len(line) <= QUOTED_LENGTH else line[: QUOTED_LENGTH - 1] + "…"
+
+
+def first_messages(messages: list[str]) -> list[str]:
+    """The first MAX_LINE_MESSAGES of one message a wrong line, then one that counts the rest."""
+    if len(messages) <= MAX_LINE_MESSAGES:
+        return messages
+    more = len(messages) - MAX_LINE_MESSAGES
+    counted = ngettext(
+        "…and %(more)s more line to correct (%(total)s in all).",
+        "…and %(more)s more lines to correct (%(total)s in all).",
+        more,
+    ) % {"more": number_format(more, force_grouping=True), "total": number_format(len(messages), force_grouping=True)}
+    return [*messages[:MAX_LINE_MESSAGES], counted]
+
+
+def list_size(text: str, *, max_lines: int, max_bytes: int) -> None:
+    """Refuse a pasted list past its caps with one message, before any of its lines is read."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise ValidationError(
+            _("Paste at most %(max)s bytes here (this is %(size)s): send a longer list in parts.")
+            % {"max": number_format(max_bytes, force_grouping=True), "size": number_format(size, force_grouping=True)}
+        )
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    if lines > max_lines:
+        raise ValidationError(
+            _("Paste at most %(max)s lines here (this has %(n)s): send a longer list in parts.")
+            % {"max": number_format(max_lines, force_grouping=True), "n": number_format(lines, force_grouping=True)}
+        )
+
+
 def origin_ips(text: str) -> list[str]:
     """One address a line; every bad line is named by its number."""
     lines = [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
@@ -68,20 +116,23 @@ def origin_ips(text: str) -> list[str]:
         try:
             address = ipaddress.ip_address(line)
         except ValueError:
-            errors.append(_("Line %(n)s: %(value)s is not an IPv4 or IPv6 address.") % {"n": number, "value": line})
+            errors.append(
+                _("Line %(n)s: %(value)s is not an IPv4 or IPv6 address.") % {"n": number, "value": quoted(line)}
+            )
             continue
         canonical = str(address)
         refused = _not_an_origin(address)
         if refused:
-            errors.append(refused % {"n": number, "value": line})
+            errors.append(refused % {"n": number, "value": quoted(line)})
         elif canonical in seen:
             errors.append(
                 _("Line %(n)s: %(value)s repeats line %(first)s.")
-                % {"n": number, "value": line, "first": seen[canonical]}
+                % {"n": number, "value": quoted(line), "first": seen[canonical]}
             )
         else:
             seen[canonical] = number
             addresses.append(canonical)
+    errors = first_messages(errors)
     if len(addresses) > MAX_ORIGIN_IPS:
         errors.append(_("Give at most %(max)s origin addresses.") % {"max": MAX_ORIGIN_IPS})
     if errors:
@@ -134,7 +185,7 @@ def url_lines(text: str) -> tuple[list[str], list[str]]:
             continue
         if not is_http_url(line):
             errors.append(
-                _("Line %(n)s: %(value)s is not an http:// or https:// URL.") % {"n": number, "value": line[:200]}
+                _("Line %(n)s: %(value)s is not an http:// or https:// URL.") % {"n": number, "value": quoted(line)}
             )
         elif len(line) > MAX_URL_LENGTH:
             errors.append(_("Line %(n)s: longer than %(max)s characters.") % {"n": number, "max": MAX_URL_LENGTH})

@@ -87,13 +87,27 @@ def download_name(export: Export) -> str:
     return f"{safe}-{export.log_type}-{start}-job{export.job_id}.csv.gz"
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"). URLs, referers and
+# user agents come from anyone on the internet, so a text cell starting with one of these is written
+# with a single quote in front, which Excel, LibreOffice and Google Sheets take as "this is text".
+# Except a lone "-", which logs write for "none" (a missing referer): it holds no formula, and
+# "'-" would only get in the way of every script that reads the file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> str:
-    """One CSV field as the csv module writes it (minimal quoting; None as empty). Rows built
-    from these with str.join take a page in 60-70% of csv.writer's time: most fields need no
-    quotes, and the export's worker spends most of its time here."""
-    if value is None:
+    """One CSV field as the csv module writes it (minimal quoting; None as empty), a text cell
+    that could start a formula behind a single quote. Rows built from these with str.join take a
+    page in 60-70% of csv.writer's time: most fields need no quotes, and the export's worker
+    spends most of its time here."""
+    if value.__class__ is str:
+        text = "'" + value if value.startswith(FORMULA_START) and value != "-" else value
+    elif value.__class__ is int:
+        return str(value)  # digits and a sign: nothing to quote, and "-5" is a number, not a formula
+    elif value is None:
         return ""
-    text = value if value.__class__ is str else str(value)
+    else:
+        text = str(value)
     if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text

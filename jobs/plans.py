@@ -17,7 +17,7 @@ import idna
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cdn.validators import MAX_URL_LENGTH, is_http_url
+from cdn.validators import MAX_URL_LENGTH, first_messages, is_http_url, quoted
 from jobs.models import ItemKind, JobItem
 
 FLUSH_URLS_PER_CALL = 100
@@ -166,7 +166,7 @@ class _Reader:
             line = raw.strip()
             if not line:
                 continue
-            said = {"n": number, "what": what, "line": line[:200]}
+            said = {"n": number, "what": what, "line": quoted(line)}
             url = normalise(line)
             refused = not_a_url % said if url is None else check(url, said)
             if refused:
@@ -181,9 +181,11 @@ class _Reader:
         return kept
 
     def refusal(self) -> PlanRefused | None:
+        """Each field's first wrong lines and a count of the rest (cdn.validators.first_messages)."""
         if not self.fields:
             return None
-        return PlanRefused([p for problems in self.fields.values() for p in problems], self.fields)
+        fields = {where: first_messages(problems) for where, problems in self.fields.items()}
+        return PlanRefused([p for problems in fields.values() for p in problems], fields)
 
 
 def split(urls: list[T], dirs: list[T], url_cap: int, dir_cap: int = 1) -> list[tuple[list[T], list[T]]]:

@@ -3,6 +3,12 @@
 Every dependency is checked by name, all at once in threads, each within HEALTH_CHECK_SECONDS,
 so the answer is bounded in time however many of them hang.
 
+The endpoint answers anyone, so a hit must stay cheap however many come: each check's result is
+shared by every hit of the process (one run in flight at a time, waited on by the hits that come
+meanwhile), and reused for a while: Plcloud's for HEALTH_PLCLOUD_SECONDS (one Keystone call then,
+not one a hit), the local ones (database, broker, worker heartbeat) for LOCAL_SECONDS. The
+threads come from one small pool per process, not a pool a hit.
+
 Fatal (HTTP 503, status "failing"): the database and the broker. Without the database no page
 works; without the broker no job, flush or prefetch can be queued.
 Degraded (HTTP 200, status "degraded"): no recent worker heartbeat, Plcloud unreachable. The
@@ -17,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,10 +36,26 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+# The database, broker and heartbeat checks run at most once a second a process, however many hits
+# come: an answer never more than a second old, and a burst of hits costs one query and one
+# broker connection, not one each.
+LOCAL_SECONDS = 1.0
+# Past its time bound, a check's answer is waited for this much longer before it is "timed out".
+GRACE_SECONDS = 0.5
+# Threads for the checks, per process: four checks, and room for as many stuck past their bound.
+POOL_SIZE = 8
 
 
 class Failed(Exception):
     """A check's failure; the message is its reason as shown."""
+
+
+def _local_seconds() -> float:
+    return LOCAL_SECONDS
+
+
+def _nothing() -> str:
+    return ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,9 @@ class Check:
     name: str
     fatal: bool
     run: Callable[[float], str]  # returns a short note when healthy, raises Failed otherwise
+    # What the answer depends on (a result for another URL is not reused) and how long it is reused.
+    target: Callable[[], str] = _nothing
+    keep: Callable[[], float] = _local_seconds
 
 
 def check_database(timeout: float) -> str:
@@ -103,10 +129,68 @@ def check_plcloud(timeout: float) -> str:
 
 CHECKS = (
     Check("database", True, check_database),
-    Check("broker", True, check_broker),
+    Check("broker", True, check_broker, target=lambda: settings.CELERY_BROKER_URL),
     Check("worker", False, check_worker),
-    Check("plcloud", False, check_plcloud),
+    Check(
+        "plcloud",
+        False,
+        check_plcloud,
+        target=lambda: settings.PLCLOUD_AUTH_URL,
+        keep=lambda: settings.HEALTH_PLCLOUD_SECONDS,
+    ),
 )
+
+
+@dataclass
+class _Run:
+    started: float
+    future: Future
+    finished: float | None = None
+
+    def stale(self, now: float, keep: float, timeout: float) -> bool:
+        if self.finished is None:
+            # One stuck past its bound (a hung socket) is not waited on for ever: the next hit starts another.
+            return now - self.started > timeout + GRACE_SECONDS
+        return now - self.finished >= keep
+
+
+@dataclass
+class _Runs:
+    """Each check's latest run, shared by every hit of this process."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    runs: dict[tuple[str, str], _Run] = field(default_factory=dict)
+    pool: tuple[int, ThreadPoolExecutor] | None = None
+
+    def start(self, check: Check, timeout: float) -> Future:
+        """The check's run to wait for: the one in flight, a recent one, or a new one."""
+        key = (check.name, check.target())
+        now = time.monotonic()
+        with self.lock:
+            run = self.runs.get(key)
+            if run is None or run.stale(now, check.keep(), timeout):
+                run = _Run(started=now, future=self._pool().submit(_run, check, timeout))
+                run.future.add_done_callback(lambda _future, run=run: setattr(run, "finished", time.monotonic()))
+                self.runs[key] = run
+            return run.future
+
+    def forget(self) -> None:
+        with self.lock:
+            self.runs.clear()
+
+    def _pool(self) -> ThreadPoolExecutor:
+        # A pool's threads do not survive a fork (gunicorn --preload): each process makes its own.
+        if self.pool is None or self.pool[0] != os.getpid():
+            self.pool = (os.getpid(), ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="health"))
+        return self.pool[1]
+
+
+RUNS = _Runs()
+
+
+def forget() -> None:
+    """Drop every kept result: the next hit checks afresh (tests, between one setting and the next)."""
+    RUNS.forget()
 
 
 def _connection_reason(exc: BaseException) -> str:
@@ -142,11 +226,9 @@ def _run(check: Check, timeout: float) -> dict:
 
 def run_checks(checks: tuple[Check, ...] = CHECKS) -> dict:
     timeout = settings.HEALTH_CHECK_SECONDS
-    executor = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="health")
-    futures = {check.name: executor.submit(_run, check, timeout) for check in checks}
+    futures = {check.name: RUNS.start(check, timeout) for check in checks}
     # A check stuck past its own timeout (a hung socket) is reported, not waited for.
-    wait(futures.values(), timeout=timeout + 0.5)
-    executor.shutdown(wait=False, cancel_futures=True)
+    wait(futures.values(), timeout=timeout + GRACE_SECONDS)
     results = {}
     for check in checks:
         future = futures[check.name]

@@ -10,6 +10,10 @@ settings change.
   (htmx is told not to inject its indicator <style> and not to eval, see base.html);
 - images only from us (charts are inline SVG elements, not images);
 - no plugins, no <base> from elsewhere, forms post only to us, no framing by anyone.
+
+Beside it, a Permissions-Policy denying the browser features the panel never uses (it only
+writes to the clipboard, for the copy buttons), so nothing in a page, injected or not, can ask
+for the camera, a location or a payment.
 """
 
 from django.conf import settings
@@ -30,6 +34,32 @@ POLICY = "; ".join(
     )
 )
 HEADER = "Content-Security-Policy"
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+PERMISSIONS_HEADER = "Permissions-Policy"
 
 
 class ContentSecurityPolicyMiddleware:
@@ -38,6 +68,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        response.headers.setdefault(PERMISSIONS_HEADER, PERMISSIONS_POLICY)
         # Django's DEBUG error pages (404, 500) are built on inline style and script; a policy on
         # them would only hide the traceback a developer came to read.
         if settings.DEBUG and response.status_code in (404, 500):

@@ -28,7 +28,9 @@ SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", PANEL_HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Only behind a proxy that sets X-Forwarded-Proto itself (and drops any the client sent):
 # otherwise a client could claim https and Django would believe it.
-if env.boolean("PANEL_BEHIND_PROXY", False):
+# Sign-in throttling then counts a client by the address the proxy appends to X-Forwarded-For.
+PANEL_BEHIND_PROXY = env.boolean("PANEL_BEHIND_PROXY", False)
+if PANEL_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # HSTS is sticky in browsers (a mistake lasts SECURE_HSTS_SECONDS), so it is a separate opt-in.
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0, minimum=0)
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the member is known; below WhiteNoise and /health/, so static files stay cacheable.
+    "plcloud_panel.cache_headers.NeverCacheForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -79,16 +83,29 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, loading the member's role and connection with them (one query).
     "accounts.backends.MemberBackend",
 ]
-# Sign-in throttling: a member is locked out after AXES_FAILURE_LIMIT failures in a row,
-# for AXES_COOLOFF_MINUTES; the lock is per username so a shared office IP locks nobody else.
+# Sign-in throttling (accounts/lockout.py, docs/security.md): failures within AXES_COOLOFF_MINUTES,
+# counted three ways. A username from one address (AXES_FAILURE_LIMIT, 5): a member's typos lock
+# that member there, and a stranger's guesses lock nobody else out. One address, whatever the
+# usernames (AXES_IP_FAILURE_LIMIT, 20): password spraying from one client stops at 20 guesses a
+# quarter hour, while an office behind one NAT is locked only if four members lock themselves out
+# (5 each; a locked member's retries count nothing) within the same quarter hour. One username from
+# any addresses (AXES_USERNAME_FAILURE_LIMIT, 20): a guesser rotating addresses stops there too, but
+# never at an address the member signed in from in the last AXES_KNOWN_ADDRESS_DAYS.
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_IP_FAILURE_LIMIT = env.integer("AXES_IP_FAILURE_LIMIT", 20, minimum=1)
+AXES_USERNAME_FAILURE_LIMIT = env.integer("AXES_USERNAME_FAILURE_LIMIT", 20, minimum=1)
+AXES_KNOWN_ADDRESS_DAYS = 30
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A refused sign-in counts no failure: a locked member retrying adds nothing to their address's
+# count (so does not lock their office), and the lock ends AXES_COOLOFF_MINUTES after the last guess it counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Locking by username (not IP) is the point: a guesser rotating addresses still hits the lock.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 ROOT_URLCONF = "plcloud_panel.urls"
 WSGI_APPLICATION = "plcloud_panel.wsgi.application"
@@ -185,6 +202,17 @@ PREFETCH_DEADLINE_MINUTES = env.integer("PREFETCH_DEADLINE_MINUTES", 30, minimum
 # A log export not finished this long after it was submitted fails; its file is kept this long.
 EXPORT_DEADLINE_MINUTES = env.integer("EXPORT_DEADLINE_MINUTES", 180, minimum=1)
 EXPORT_EXPIRY_HOURS = env.integer("EXPORT_EXPIRY_HOURS", 72, minimum=1)
+# Export limits, so one member cannot take the export workers or the disk from everyone else (a
+# 31-day window of a busy domain is ~40 million entries, ~1 GB). Checked when an export is
+# submitted, before anything is queued. Per member: exports queued, running or waiting at once
+# (2: one long export and one short one), and megabytes (MiB) of exports created in the last 24
+# hours (2048: two full-month exports of the busiest domain a day; a running export that crosses
+# it finishes, see jobs.limits). For all members: megabytes the export folder may hold; a new
+# export is refused when it is full and a running one stops rather than pass it (10240: ten
+# full-month exports, on a disk that also holds the database).
+EXPORT_MAX_ACTIVE = env.integer("EXPORT_MAX_ACTIVE", 2, minimum=1)
+EXPORT_DAILY_MB = env.integer("EXPORT_DAILY_MB", 2048, minimum=1)
+EXPORT_DISK_BUDGET_MB = env.integer("EXPORT_DISK_BUDGET_MB", 10240, minimum=1)
 # A domain still configuring after this long is flagged as stuck.
 CDN_STUCK_MINUTES = env.integer("CDN_STUCK_MINUTES", 30, minimum=1)
 

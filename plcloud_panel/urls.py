@@ -23,3 +23,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+# A body past DATA_UPLOAD_MAX_MEMORY_SIZE answers a page of the panel's own (413), not a bare 400.
+handler400 = "ops.views.bad_request"

@@ -12,13 +12,13 @@ def test_it_adds_many_urls_in_batches_under_the_api_cap(op, demo):
     assert AuditEntry.objects.get(action="cdn.urls.add").detail == {"added": 2500}
 
 
-def test_it_reports_bad_lines_by_number_and_keeps_the_good_ones(op, demo):
+def test_it_reports_bad_lines_by_number_and_keeps_the_box_as_typed(op, demo):
     tag = uuid.uuid4().hex[:8]
     good = f"http://www.demo-shop.com/{tag}.css"
     page = op.post("/cdn/urls/", {"urls": f"{good}\nftp://x/y\nnot a url"}).content.decode()
     assert "Line 2: ftp://x/y is not an http:// or https:// URL." in page
     assert "Line 3: not a url is not an http:// or https:// URL." in page
-    assert f"{good}</textarea>" in page  # the wrong lines are gone from the box, quoted above
+    assert f"{good}\nftp://x/y\nnot a url</textarea>" in page  # to correct in place
     assert good not in {item["url"] for item in demo.cdn.list_urls()}
 
 

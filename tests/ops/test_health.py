@@ -1,17 +1,28 @@
 """/health/: what a load balancer reads, against a real database, Redis, worker, beat and sandbox."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from ops import health
 from ops.models import WorkerPing
 from ops.tasks import heartbeat
 from tests.helpers import free_port, wait_for
 from tests.worker_fixtures import redis_or_skip, worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_checks():
+    """Each test starts with no kept result: what it changed is checked at its first hit."""
+    health.forget()
+    yield
+    health.forget()
 
 
 @pytest.fixture
@@ -137,3 +148,49 @@ def test_the_heartbeat_records_an_answer_and_prunes_old_pings():
     assert len(pings) == 1
     assert pings[0].pk != old.pk
     assert pings[0].answered_at is not None
+
+
+def identity_calls(sandbox) -> int:
+    return len([call for call in sandbox.calls("GET") if call["path"].startswith("/v2.0")])
+
+
+def test_many_hits_at_once_and_after_make_one_identity_call_within_the_cache_time(healthy_settings, sandbox):
+    healthy_settings.HEALTH_PLCLOUD_SECONDS = 60
+    sandbox.forget_requests()
+
+    def plcloud(_n) -> dict:
+        return Client().get("/health/").json()["checks"]["plcloud"]
+
+    with ThreadPoolExecutor(20) as hits:  # 20 at once, nothing kept yet
+        answers = list(hits.map(plcloud, range(20)))
+    answers += [plcloud(n) for n in range(30)]
+    assert all(answer["ok"] for answer in answers), answers
+    assert identity_calls(sandbox) == 1
+
+
+def test_it_is_degraded_once_the_kept_answer_expires_while_plcloud_is_unreachable(
+    client, healthy_settings, clean_faults
+):
+    healthy_settings.HEALTH_PLCLOUD_SECONDS = 1
+    assert client.get("/health/").json()["status"] == "ok"
+    clean_faults.set_faults(drop_rate=1.0, scope="identity")
+
+    def degraded():
+        body = client.get("/health/").json()
+        return body if body["status"] == "degraded" else None
+
+    body = wait_for(degraded, timeout=30, interval=0.2, message="the kept answer never expired")
+    assert body["checks"]["plcloud"] == {
+        "ok": False,
+        "reason": "could not reach Plcloud identity",
+        "fatal": False,
+        "seconds": body["checks"]["plcloud"]["seconds"],
+    }
+
+
+def test_a_setting_of_zero_asks_plcloud_at_every_hit(client, healthy_settings, sandbox):
+    healthy_settings.HEALTH_PLCLOUD_SECONDS = 0
+    sandbox.forget_requests()
+    for _ in range(3):
+        assert client.get("/health/").json()["checks"]["plcloud"]["ok"] is True
+    assert identity_calls(sandbox) == 3

@@ -38,6 +38,8 @@ def pytest_terminal_summary(terminalreporter):
         )
     if TALLY.ids_guessed:
         terminalreporter.write_line(f"ids guessed: {TALLY.ids_guessed} / objects exposed: {TALLY.exposed}")
+    if TALLY.largest_answer:
+        terminalreporter.write_line(f"largest answer to a maximal bad input: {TALLY.largest_answer} bytes")
 
 
 class Probe:
@@ -58,12 +60,21 @@ class Probe:
         methods = self.sandbox.requests_seen()["methods"]
         return sum(count for method, count in methods.items() if method in WRITES)
 
-    def send(self, method: str, url: str, data=None, *, accepted: Callable[[object], bool] | None = None):
-        """One bad input: never a 500, never a write upstream, never taken (``accepted``)."""
+    def send(
+        self,
+        method: str,
+        url: str,
+        data=None,
+        *,
+        accepted: Callable[[object], bool] | None = None,
+        content_type: str | None = None,
+    ):
+        """One bad input: never a 500, never a write upstream, never taken (``accepted``).
+        ``content_type``: the body's, when ``data`` is already encoded (as a browser sends a form)."""
         send = self.client.get if method == "GET" else self.client.post
         if self.last_writes is None:
             self.last_writes = self.writes()
-        response = send(url, data or {})
+        response = send(url, data or {}, **({"content_type": content_type} if content_type else {}))
         writes = self.writes()
         wrote, self.last_writes = writes - self.last_writes, writes
         took = wrote > 0 or bool(accepted and accepted(response))

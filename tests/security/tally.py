@@ -10,6 +10,8 @@ class Tally:
     server_errors: int = 0
     ids_guessed: int = 0
     exposed: int = 0
+    # Bytes of the largest page answering a maximal bad input (test_error_amplification).
+    largest_answer: int = 0
 
 
 TALLY = Tally()

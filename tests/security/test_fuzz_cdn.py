@@ -111,7 +111,7 @@ def test_it_refuses_bad_budget_warnings(otto, operator, days):
 def test_it_refuses_bad_common_url_lists(otto, text):
     response = otto.send("POST", "/cdn/urls/", {"urls": text}, accepted=redirected)
     if len(text.encode()) > dj_settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        assert response.status_code == 400  # Django refuses the body before any view sees it
+        assert response.status_code == 413  # refused before any view sees it (ops.views.bad_request)
     else:
         refused_with_message(response)
 
