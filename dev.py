@@ -87,6 +87,20 @@ def wait_for_http(url: str, seconds: float, processes: list[subprocess.Popen]) -
     return False
 
 
+def workers(var_dir: str) -> dict[str, list[str]]:
+    """The quick start's two workers, one a queue as in docker-compose.yml: exports on their own,
+    so that a long export never holds back a flush. One worker for both queues would not do: its
+    slots take whichever task comes first, and two exports fill them all."""
+    celery = ["-m", "celery", "-A", "plcloud_panel", "worker", "--loglevel", "INFO"]
+    return {
+        # -B: this worker also runs beat (the periodic checks): one beat, as here, never two.
+        "worker": [*celery, "-n", "default@%h", "-Q", "celery", "--concurrency", "2", "-B"]
+        + ["--schedule", f"{var_dir}/celerybeat-schedule"],
+        # One export at a time on one machine; the others wait in their queue, not in a flush's way.
+        "export worker": [*celery, "-n", "exports@%h", "-Q", "exports", "--concurrency", "1"],
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     ensure_venv("requirements.txt")
     env = dict(os.environ)
@@ -102,21 +116,7 @@ def run(args: argparse.Namespace) -> int:
 
     commands = {
         "sandbox": ["manage.py", "plcloud_sandbox", "--addrport", f"127.0.0.1:{args.sandbox_port}"],
-        # -B: the worker also runs beat (the periodic ticket-reply check); one worker only, as here.
-        "worker": [
-            "-m",
-            "celery",
-            "-A",
-            "plcloud_panel",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            "2",
-            "-B",
-            "--schedule",
-            env.get("PANEL_VAR_DIR", str(ROOT / "var")) + "/celerybeat-schedule",
-        ],
+        **workers(env.get("PANEL_VAR_DIR", str(ROOT / "var"))),
         "web": ["manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
     }
     processes: list[subprocess.Popen] = []

@@ -17,6 +17,7 @@ from cdn.presenters import decorate
 from connections.services import client_for_request, explain, read
 from jobs import services as job_services
 from jobs.exports import matcher
+from jobs.plans import PlanRefused
 from jobs.presenters import say_queued
 from plcloud import PlcloudError
 
@@ -79,6 +80,10 @@ def domain_logs_export(request, domain_id: str):
     if domain is None or not form.is_valid():
         context = {"domain": domain, "problem": problem, "form": form, "page": None}
         return render(request, "cdn/domain_logs.html", context, status=400 if domain else 200)
-    job = job_services.submit_export(user=request.user, domain=domain, window=form.window())
+    try:
+        job = job_services.submit_export(user=request.user, domain=domain, window=form.window())
+    except PlanRefused as error:  # a limit (jobs.limits): said beside the export button, the window kept
+        context = {"domain": domain, "problem": problem, "form": form, "page": None, "export_refused": error}
+        return render(request, "cdn/domain_logs.html", context, status=429)
     say_queued(request, job, _("Export queued as job %(id)s; its file appears on the job page."))
     return redirect("jobs:detail", job.pk)

@@ -14,12 +14,15 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jobs.models import Export
 
@@ -30,10 +33,19 @@ COMPRESS_LEVEL = 3
 STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
 CACHE_STATES = ("HIT", "MISS", "EXPIRED")
 _row = itemgetter(*COLUMNS)
+MB = 1024 * 1024
+# Visitors' IP addresses, URLs and user agents: readable by the panel's own user only, whatever
+# the umask of the process that writes them (a worker started with 022 would make them 0644).
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
 
 
 class ExportStopped(Exception):
     """The export must stop here: it was cancelled, or another worker has taken it over."""
+
+
+class OutOfRoom(Exception):
+    """The next page would take the export folder past EXPORT_DISK_BUDGET_MB: the export fails."""
 
 
 def matcher(*, status_class: str = "", cache_state: str = "", url_contains: str = "") -> Callable[[dict], bool] | None:
@@ -56,6 +68,34 @@ def matcher(*, status_class: str = "", cache_state: str = "", url_contains: str 
 
 def export_root() -> Path:
     return Path(settings.EXPORT_ROOT)
+
+
+def stored_bytes() -> int:
+    """What the export folder's files take: every member's, finished or still ``.part``."""
+    total = 0
+    for folder, _folders, names in os.walk(export_root()):
+        for name in names:
+            with suppress(FileNotFoundError):  # expired or renamed since the folder was listed
+                total += os.lstat(os.path.join(folder, name)).st_size
+    return total
+
+
+def _check_room(adding: int) -> None:
+    budget = settings.EXPORT_DISK_BUDGET_MB * MB
+    if stored_bytes() + adding > budget:
+        raise OutOfRoom(
+            _(
+                "The export stopped: its file would take the export folder past the %(budget)s it may use. "
+                "Export a shorter window or fewer entries, or try again once older exports have expired."
+            )
+            % {"budget": filesizeformat(budget)}
+        )
+
+
+def _private_folder(folder: Path) -> None:
+    for path in (export_root(), folder):
+        path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        path.chmod(FOLDER_MODE)  # mkdir's mode is cut by the umask, and an older folder may be wider
 
 
 def final_path(export: Export) -> Path:
@@ -156,7 +196,9 @@ def write(export: Export, client, *, checkpoint: Callable[[Export, int], None], 
         export.committed_bytes = export.rows = export.scanned = 0
         export.marker = ""
     until = time.monotonic() + seconds
-    with open(part, "r+b" if part.exists() else "wb") as out, ThreadPoolExecutor(1) as pool:
+    descriptor = os.open(part, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    os.fchmod(descriptor, FILE_MODE)  # the umask cuts os.open's mode; a part from an older run may be wider
+    with os.fdopen(descriptor, "r+b") as out, ThreadPoolExecutor(1) as pool:
         out.truncate(export.committed_bytes)  # drop whatever a crashed run wrote after its checkpoint
         out.seek(export.committed_bytes)
         if export.committed_bytes == 0:
@@ -169,7 +211,9 @@ def write(export: Export, client, *, checkpoint: Callable[[Export, int], None], 
                 pending = pool.submit(fetch, marker)
             data, count = _lines(entries, keep)
             if data:
-                out.write(gzip.compress(data, COMPRESS_LEVEL, mtime=0))
+                member = gzip.compress(data, COMPRESS_LEVEL, mtime=0)
+                _check_room(len(member))
+                out.write(member)
             out.flush()
             os.fsync(out.fileno())
             export.committed_bytes, export.marker = out.tell(), marker or ""

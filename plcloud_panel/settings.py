@@ -180,6 +180,12 @@ MEDIA_ROOT = Path(env.raw("MEDIA_ROOT", str(VAR_DIR / "media")))
 # view); on several hosts this folder must be shared by web and workers.
 EXPORT_ROOT = MEDIA_ROOT / "exports"
 
+# The largest request body read. The largest form at its caps is a flush: 500,000 bytes of URLs
+# and 100,000 of directories (cdn.validators, jobs.forms), at most 3 times that once URL-encoded
+# (every byte as %XX), 1.8 MB; a larger body is refused before any form reads it, with a page
+# saying so (ops.views.bad_request, 413) rather than Django's bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -247,6 +253,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_IGNORE_RESULT = True
+# Two queues, each consumed by workers of its own (docs/deploy.md), so that long exports (a
+# full-month export writes for many minutes, slice after slice) never hold back the short jobs:
+# flushes, prefetch polls, ticket checks, heartbeats and the reconciler stay on the default queue.
+# A retry goes back to the queue it came from, and the reconciler's re-send is routed by these.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+EXPORT_QUEUE = "exports"
+CELERY_TASK_ROUTES = {"jobs.tasks.run_export": {"queue": EXPORT_QUEUE}}
 # Losing nothing: a task is acknowledged only once it has run (acks_late), and given back to the
 # queue if its worker process dies under it (reject_on_worker_lost). Every task is idempotent:
 # it takes a job id, works under the job's lease and resumes from what the job row records, so
@@ -278,6 +291,10 @@ TICKET_CHECK_SECONDS = env.integer("TICKET_CHECK_SECONDS", 60, minimum=10)
 TICKET_CHECK_MAX_MEMBERS = env.integer("TICKET_CHECK_MAX_MEMBERS", 200, minimum=1)
 # /health/: each check's time bound, and the worker heartbeat beat sends (see ops.health).
 HEALTH_CHECK_SECONDS = env.number("HEALTH_CHECK_SECONDS", 2.0, minimum=0.1)
+# /health/ answers anyone: Plcloud's answer is reused this long (per process), so a flood of hits
+# makes one Keystone call, not one each. 15 s is shorter than a load balancer takes to act (a few
+# failed probes, 5-10 s apart), so an outage still shows within one of its probes; 0 asks every time.
+HEALTH_PLCLOUD_SECONDS = env.number("HEALTH_PLCLOUD_SECONDS", 15.0, minimum=0)
 WORKER_HEARTBEAT_SECONDS = env.integer("WORKER_HEARTBEAT_SECONDS", 30, minimum=5)
 # No heartbeat answered for this long: /health/ reports the worker as down (degraded).
 WORKER_STALE_SECONDS = env.integer("WORKER_STALE_SECONDS", 4 * WORKER_HEARTBEAT_SECONDS, minimum=10)

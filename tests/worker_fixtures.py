@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 
 from plcloud_panel.celery import app
@@ -41,9 +42,12 @@ def redis_or_skip() -> str:
 @contextmanager
 def worker_process(environment: dict[str, str], name: str, *extra: str) -> Iterator[subprocess.Popen]:
     """``celery worker`` as its own process on the given broker settings (``extra`` added to its
-    command line, e.g. ``-B``); its output is printed if it stopped badly."""
+    command line, e.g. ``-B``); its output is printed if it stopped badly. It consumes every queue
+    (short jobs and exports alike) unless ``extra`` picks some with ``-Q``."""
     env = {**os.environ, **environment, "DATABASE_URL": database_url()}
     env.pop("REDIS_URL", None)
+    if "-Q" not in extra:
+        extra = ("-Q", f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.EXPORT_QUEUE}", *extra)
     command = [
         sys.executable,
         "-m",

@@ -109,13 +109,13 @@ def test_every_named_service_and_volume_is_defined():
 
 def test_web_and_workers_wait_for_migrations_and_healthy_services():
     services = compose()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "export-worker", "beat"):
         waits = services[name]["depends_on"]
         assert waits["migrate"] == {"condition": "service_completed_successfully"}
         assert waits["postgres"]["condition"] == waits["redis"]["condition"] == "service_healthy"
     assert services["migrate"]["command"] == "python manage.py migrate --noinput"
     assert services["migrate"]["restart"] == "no"
-    for name in ("web", "worker", "postgres", "redis"):
+    for name in ("web", "worker", "export-worker", "postgres", "redis"):
         assert services[name]["healthcheck"]["test"], name
 
 
@@ -160,11 +160,43 @@ def test_commands_and_health_checks_name_what_exists():
     probe = " ".join(services["web"]["healthcheck"]["test"])
     url = re.search(r"http://127\.0\.0\.1:(\d+)(/[^'\"]*)", probe)
     assert url[1] == bind_port and url[2] == HEALTH_PATH
-    for name in ("worker", "beat"):
+    for name in ("worker", "export-worker", "beat"):
         assert shlex.split(services[name]["command"])[:3] == ["celery", "-A", "plcloud_panel"]
     from plcloud_panel.celery import app
 
     assert app.main == "plcloud_panel"
+
+
+def routed_queues() -> set[str]:
+    """Every queue the panel's tasks are sent to, as the Celery app itself routes them."""
+    from plcloud_panel.celery import app
+
+    app.loader.import_default_modules()
+    names = [name for name in app.tasks if not name.startswith("celery.")]
+    return {app.amqp.router.route({}, name)["queue"].name for name in names}
+
+
+def worker_queues(argv: list[str]) -> set[str] | None:
+    """The queues a `celery worker` command line consumes (None if it is not one); -Q must be explicit."""
+    if "worker" not in argv[:5]:
+        return None
+    assert "-Q" in argv, f"{argv}: a worker names its queues, or it takes the default queue's and no other"
+    return set(argv[argv.index("-Q") + 1].split(","))
+
+
+def test_every_queue_a_task_is_sent_to_has_a_worker_and_exports_have_workers_of_their_own():
+    from django.conf import settings
+
+    routed = routed_queues()
+    assert {settings.CELERY_TASK_DEFAULT_QUEUE, settings.EXPORT_QUEUE} <= routed
+    services = compose()["services"]
+    workers = {name: worker_queues(shlex.split(s.get("command", ""))) for name, s in services.items()}
+    workers = {name: queues for name, queues in workers.items() if queues is not None}
+    assert routed <= set().union(*workers.values())
+    for name, queues in workers.items():
+        # a worker that took exports and short jobs alike could have every slot on a long export
+        assert queues == {settings.EXPORT_QUEUE} or settings.EXPORT_QUEUE not in queues, name
+        assert services[name]["healthcheck"]["test"], name
 
 
 def test_export_files_live_on_the_volume_web_and_workers_share():
@@ -172,7 +204,7 @@ def test_export_files_live_on_the_volume_web_and_workers_share():
 
     workdir = next(arg for op, arg in dockerfile() if op == "WORKDIR")
     media = Path(workdir) / Path(settings.MEDIA_ROOT).relative_to(settings.BASE_DIR)
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "export-worker"):
         mounts = dict(m.split(":", 1)[::-1] for m in compose()["services"][name]["volumes"])
         assert mounts.get(str(media)) == "panel-media", name
 

@@ -34,6 +34,9 @@ def check(**env: str) -> subprocess.CompletedProcess:
         ("LOG_LEVEL", "LOUD"),
         ("ALLOWED_HOSTS", " , "),
         ("SECRET_KEY", "short"),
+        ("EXPORT_MAX_ACTIVE", "0"),
+        ("EXPORT_DAILY_MB", "lots"),
+        ("EXPORT_DISK_BUDGET_MB", "-1"),
     ],
 )
 def test_it_stops_on_a_bad_value_naming_the_variable(name, value):
