@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services
@@ -52,8 +53,21 @@ def set_active(request, pk: int):
         return redirect("team")
     active = request.POST["active"] == "1"
     try:
-        services.set_active(actor=request.user, user=member, active=active)
-        messages.success(request, _("%(name)s updated.") % {"name": member.username})
+        cancelled = services.set_active(actor=request.user, user=member, active=active)
     except services.TeamRuleBroken as error:
         messages.error(request, str(error))
+        return redirect("team")
+    name = {"name": member.username, "count": cancelled}
+    if active:
+        # Deactivation deleted their Plcloud connection: nothing runs for them until they connect.
+        messages.success(
+            request, _("%(name)s reactivated. They must connect to Plcloud again before they can use it.") % name
+        )
+    else:
+        text = ngettext(
+            "%(name)s deactivated: signed out, %(count)s job cancelled, Plcloud connection deleted.",
+            "%(name)s deactivated: signed out, %(count)s jobs cancelled, Plcloud connection deleted.",
+            cancelled,
+        )
+        messages.success(request, text % name)
     return redirect("team")

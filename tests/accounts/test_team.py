@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 
 from accounts.models import Membership
+from accounts.roles import role_of
 from audit.models import AuditEntry
 
 
@@ -38,6 +39,21 @@ def test_it_keeps_at_least_one_active_admin(client, admin):
     assert Membership.objects.get(user=admin).role == "admin"
     client.post(f"/team/{admin.pk}/active/", {"active": "0"})
     assert get_user_model().objects.get(pk=admin.pk).is_active
+
+
+def test_it_refuses_a_role_for_a_superuser_and_says_why_where_the_role_is_set(client, admin):
+    root = get_user_model().objects.create_superuser(username="root", password="a-much-longer-pass-42")
+    why = (
+        "root is a superuser: their role is always Admin. "
+        "Remove superuser status first (Django admin, or manage.py) to change it."
+    )
+    client.force_login(admin)
+    assert why in client.get("/team/").content.decode()
+    page = client.post(f"/team/{root.pk}/role/", {"role": "viewer"}, follow=True).content.decode()
+    assert '<li class="error" role="status">' + why in page
+    assert "Role of root changed." not in page
+    assert role_of(get_user_model().objects.get(pk=root.pk)) == "admin"
+    assert not AuditEntry.objects.filter(action="member.role").exists()
 
 
 def test_it_refuses_a_role_that_does_not_exist(client, admin, viewer):
