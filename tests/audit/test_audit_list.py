@@ -52,4 +52,6 @@ def test_any_detail_renders_whatever_its_keys(client, admin, operator, op, www, 
     response = client.get("/audit/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert f"parent: {job.pk}; items: 1" in page and "[&#x27;a list&#x27;, {&#x27;values&#x27;: 3}]" in page
+    # (PostgreSQL's jsonb keeps its keys in an order of its own.)
+    assert f"parent: {job.pk}" in page and "items: 1" in page
+    assert "[&#x27;a list&#x27;, {&#x27;values&#x27;: 3}]" in page
