@@ -14,6 +14,11 @@ from plcloud_sandbox.config import ConfigError, Settings, settings_from
 from plcloud_sandbox.server import SandboxServer, make_server
 from plcloud_sandbox.store import StoreError
 
+WIRE_TEXT = {
+    "default": "default (with the sandbox's extensions; --wire=sdk for the SDK's shapes only)",
+    "sdk": "sdk (only what the vendor's SDK reads: no paging, no balance, no extra fields)",
+}
+
 
 class StartupError(Exception):
     """The sandbox cannot start; the message says why and what to change."""
@@ -53,6 +58,7 @@ def banner(server: SandboxServer, settings: Settings) -> str:
             f"  State:        {settings.db_path}",
             f"  Timings:      {timings}",
             f"  Faults:       {fault_text}",
+            f"  Wire:         {WIRE_TEXT[settings.wire]}",
             "Press Ctrl-C to stop.",
         )
     )

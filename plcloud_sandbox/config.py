@@ -22,6 +22,9 @@ DEFAULT_DB = PROJECT_ROOT / "var" / "plcloud-sandbox.sqlite3"
 DEFAULT_ADDRPORT = "127.0.0.1:5001"
 # Ten years: long enough for any use, short enough that expiry times stay valid datetimes.
 MAX_SECONDS = 10 * 365 * 86400
+# "default" answers with the sandbox's extensions (paging, balance, extra fields); "sdk" serves only
+# what the vendor's SDK reads (WIRE.md), so a client can be tried against the real cloud's shapes.
+WIRE_PROFILES = ("default", "sdk")
 
 
 class ConfigError(Exception):
@@ -98,6 +101,7 @@ class Settings:
     timings: Timings = field(default_factory=Timings)
     faults: Faults = field(default_factory=Faults)
     reset: bool = False
+    wire: str = "default"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,6 +115,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             TIMING_FLAGS[name], default=None, dest=name, metavar="S", help=f"seconds ({TIMING_ENV[name]})"
         )
     parser.add_argument("--reset", action="store_true", help="delete the state file and seed it again")
+    parser.add_argument(
+        "--wire",
+        default=None,
+        metavar="PROFILE",
+        help="answer shapes: default (with the sandbox's extensions) or sdk (only what the SDK reads)"
+        " (PLCLOUD_SANDBOX_WIRE)",
+    )
 
 
 def settings_from(options: Mapping[str, object], environ: Mapping[str, str]) -> Settings:
@@ -159,8 +170,25 @@ def settings_from(options: Mapping[str, object], environ: Mapping[str, str]) -> 
     except FaultsError as error:
         raise ConfigError(f"PLCLOUD_SANDBOX_FAULTS: {error}") from None
 
+    settings.wire = wire_from(options, environ)
     settings.reset = bool(options.get("reset"))
     return settings
+
+
+def wire_from(options: Mapping[str, object], environ: Mapping[str, str]) -> str:
+    flag = options.get("wire")
+    if flag is not None:
+        return check_wire(str(flag), "--wire")
+    if environ.get("PLCLOUD_SANDBOX_WIRE", "").strip():
+        return check_wire(environ["PLCLOUD_SANDBOX_WIRE"], "PLCLOUD_SANDBOX_WIRE")
+    return "default"
+
+
+def check_wire(text: str, source: str) -> str:
+    name = text.strip()
+    if name not in WIRE_PROFILES:
+        raise ConfigError(f"{source}: {text!r} is not one of {', '.join(WIRE_PROFILES)}")
+    return name
 
 
 _ADDRPORT = re.compile(r"^(?:(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+):)?(?P<port>\d{1,5})$")

@@ -13,7 +13,7 @@ import struct
 import time
 from typing import TYPE_CHECKING
 
-from plcloud_sandbox.domains import owned
+from plcloud_sandbox.domains import owned, served_areas
 from plcloud_sandbox.wire import Request, Response, bad_request, iso, micros, parse_time, quoted
 
 if TYPE_CHECKING:
@@ -33,15 +33,19 @@ def flow(ctx: Sandbox, req: Request) -> Response:
     with ctx.store.read() as conn:
         row = owned(conn, req.auth, req.params["domain_id"])
     now = time.time()
-    interval = _interval(req.arg("interval"))
-    start, end = _window(req, now)
+    # The SDK's flow call takes no window or interval: the sdk profile ignores them (as it does
+    # any query parameter it does not know) and always answers the default day.
+    interval = SLOT if ctx.sdk else _interval(req.arg("interval"))
+    start, end = _window(req, now, defaults_only=ctx.sdk)
 
     first = math.ceil(start / interval) * interval
     count = max(0, math.ceil((end - first) / interval))
     if count > MAX_POINTS:
         raise bad_request(f"interval: the window holds {count} points of {interval} s; at most {MAX_POINTS} per call")
 
-    series = Series(row["id"], row["service_type"], row["log_rate"], json.loads(row["areas"]))
+    served = served_areas(json.loads(row["areas"]), row["icp_record"])
+    # A domain that serves no area (cn alone, without an ICP record) has no traffic.
+    series = Series(row["id"], row["service_type"], row["log_rate"] if served else 0.0, served)
     created = row["created_at"]
     points = []
     for moment in range(first, first + count * interval, interval):
@@ -61,9 +65,9 @@ def _interval(raw: str | None) -> int:
     return int(raw)
 
 
-def _window(req: Request, now: float) -> tuple[float, float]:
+def _window(req: Request, now: float, *, defaults_only: bool = False) -> tuple[float, float]:
     """Default: the 24 hours up to the last whole 5 minutes."""
-    raw_start, raw_end = req.arg("start_at"), req.arg("end_at")
+    raw_start, raw_end = (None, None) if defaults_only else (req.arg("start_at"), req.arg("end_at"))
     end = micros(parse_time(raw_end, "end_at")) / 1e6 if raw_end else math.floor(now / SLOT) * SLOT
     start = micros(parse_time(raw_start, "start_at")) / 1e6 if raw_start else end - DEFAULT_WINDOW
     if start >= end:

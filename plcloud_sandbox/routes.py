@@ -37,11 +37,20 @@ class Route:
     pattern: re.Pattern[str]
     methods: dict[str, Handler]
     needs_token: bool
+    # Methods the vendor's SDK has no call for: served in the default profile only.
+    sandbox_only: frozenset[str] = frozenset()
+
+    def methods_for(self, *, sdk: bool) -> dict[str, Handler]:
+        if not sdk:
+            return self.methods
+        return {method: handler for method, handler in self.methods.items() if method not in self.sandbox_only}
 
 
-def _route(path: str, methods: dict[str, Handler], *, service: bool = False) -> Route:
+def _route(
+    path: str, methods: dict[str, Handler], *, service: bool = False, sandbox_only: tuple[str, ...] = ()
+) -> Route:
     prefix = SERVICE_PREFIX if service else ""
-    return Route(re.compile(f"^{prefix}{path}$"), methods, service)
+    return Route(re.compile(f"^{prefix}{path}$"), methods, service, frozenset(sandbox_only))
 
 
 ROUTES = (
@@ -64,7 +73,10 @@ ROUTES = (
     ),
     _route(r"/cdn/flow/(?P<domain_id>[^/]+)", {"GET": flow.flow}, service=True),
     _route(
-        r"/recharge/(?P<project_id>[^/]+)/cdn_flow", {"GET": recharge.balance, "POST": recharge.recharge}, service=True
+        r"/recharge/(?P<project_id>[^/]+)/cdn_flow",
+        {"GET": recharge.balance, "POST": recharge.recharge},
+        service=True,
+        sandbox_only=("GET",),  # the balance: the SDK only recharges
     ),
     _route(r"/cdn/urls", {"GET": urls.list_urls, "POST": urls.create_urls}, service=True),
     _route(r"/cdn/urls/(?P<url_id>[^/]+)", {"DELETE": urls.delete_url}, service=True),

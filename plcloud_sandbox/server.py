@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -43,6 +45,12 @@ class Sandbox:
         self.seen = RequestLog()
         self.admin_key = settings.admin_key
         self.public_url = settings.public_url
+        self.wire = settings.wire
+
+    @property
+    def sdk(self) -> bool:
+        """Serve only what the vendor's SDK reads (``--wire=sdk``): no extension of the sandbox's own."""
+        return self.wire == "sdk"
 
     def base_url(self, req: Request) -> str:
         return self.public_url or req.base_url
@@ -156,9 +164,10 @@ class Handler(BaseHTTPRequestHandler):
             if found is None:
                 raise ApiError(404, "The resource could not be found.")
             route, params = found
-            handler = route.methods.get(req.method)
+            methods = route.methods_for(sdk=sandbox.sdk)
+            handler = methods.get(req.method)
             if handler is None:
-                raise ApiError(405, f"{req.method} is not allowed here.", {"Allow": ", ".join(route.methods)})
+                raise ApiError(405, f"{req.method} is not allowed here.", {"Allow": ", ".join(methods)})
             req.params = {key: unquote(value) for key, value in params.items()}
             if route.needs_token:
                 req.auth = identity.authenticate(sandbox, req)
@@ -233,8 +242,12 @@ class Handler(BaseHTTPRequestHandler):
     # Answers
 
     def _send(self, response: Response) -> int:
-        body = response.body()
         headers = {"X-Openstack-Request-Id": f"req-{uuid.uuid4()}", **response.headers}
+        if response.stream is not None:
+            headers.setdefault("Content-Type", "application/json")
+            self._write_chunked(response.status, response.stream, headers)
+            return response.status
+        body = response.body()
         if body:
             headers.setdefault("Content-Type", "application/json")
         self._write(response.status, body, headers)
@@ -273,6 +286,26 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
         except OSError:
             self.close_connection = True  # the client went away; nothing to tell it
+
+    def _write_chunked(self, status: int, chunks: Iterator[bytes], headers: dict[str, str]) -> None:
+        """An answer too long to hold, sent as it is made; a client that goes away stops it."""
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            if self.command != "HEAD":
+                for chunk in chunks:
+                    if chunk:
+                        self.wfile.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            self.close_connection = True  # the client went away; nothing to tell it
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
 
     def _drop(self) -> None:
         """Close without a byte of answer, as a crashed proxy or a cut network would."""
@@ -319,5 +352,12 @@ def _applied(decision: Decision) -> list[str]:
 
 def _malformed(response: Response) -> Response:
     """A 200 whose JSON stops halfway: any prefix of a JSON object is not JSON."""
-    body = response.body() or b'{"cdn": []}'
+    if response.stream is not None:
+        body = b"".join(itertools.islice(response.stream, 2))  # the opening and a first block
+        close = getattr(response.stream, "close", None)
+        if close is not None:
+            close()
+    else:
+        body = response.body()
+    body = body or b'{"cdn": []}'
     return Response(200, raw=body[: max(1, len(body) // 2)], headers={"Content-Type": "application/json"})

@@ -43,6 +43,9 @@ def create_urls(ctx: Sandbox, req: Request) -> Response:
                 "SELECT * FROM common_urls WHERE tenant_id = ? AND url = ?", (req.auth.tenant_id, url)
             ).fetchone()
             items.append(_view(row))
+    if ctx.sdk:
+        # The SDK reads one object under the key (WIRE.md): the items sit in it, in the order sent.
+        return Response(200, {"cdn": {"urls": items}})
     return Response(200, {"cdn": items})
 
 

@@ -204,11 +204,6 @@ def icp_record(value: object) -> str | None:
     return value
 
 
-def need_icp_for_cn(area_list: list[str], icp: str | None) -> None:
-    if "cn" in area_list and not icp:
-        raise bad_request("icp_record: required when areas include cn (a mainland China domain needs an ICP record)")
-
-
 def boolean(value: object, field: str) -> bool:
     if not isinstance(value, bool):
         raise bad_request(f"{field}: must be true or false")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -56,6 +57,9 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     # Set when the handler already has the encoded body (large request-log pages).
     raw: bytes | None = None
+    # Set for an answer too long to hold (the sdk profile's whole request-log window): sent in
+    # chunks as it is made, so the sandbox's memory stays flat however long the answer.
+    stream: Iterator[bytes] | None = None
 
     def body(self) -> bytes:
         if self.raw is not None:

@@ -44,7 +44,11 @@ class SandboxProcess:
     """``python -m plcloud_sandbox`` on a free port and its own state file, with its control calls."""
 
     def __init__(
-        self, db_path: Path, timings: dict[str, float] | None = None, env: dict[str, str] | None = None
+        self,
+        db_path: Path,
+        timings: dict[str, float] | None = None,
+        env: dict[str, str] | None = None,
+        wire: str | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.timings = dict(TEST_TIMINGS if timings is None else timings)
@@ -53,6 +57,8 @@ class SandboxProcess:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.auth_url = f"{self.base_url}/v2.0"
         self.extra_env = env or {}
+        # The wire profile (``--wire``): None leaves the sandbox's default; "sdk" serves only the SDK's shapes.
+        self.wire = wire
         self.extra_args: list[str] = []
         self.stderr_path = self.db_path.with_suffix(".stderr.log")
         self.stdout_path = self.db_path.with_suffix(".stdout.log")
@@ -72,6 +78,7 @@ class SandboxProcess:
             f"--db={self.db_path}",
             f"--admin-key={self.admin_key}",
             *flags,
+            *([f"--wire={self.wire}"] if self.wire else []),
             *self.extra_args,
         ]
 

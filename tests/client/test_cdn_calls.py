@@ -19,12 +19,12 @@ def test_it_creates_a_domain_that_goes_online(client, fresh_name):
     wait_for(lambda: client.cdn.get(created["domainId"])["status"] == "online", timeout=15)
 
 
-def test_it_requires_an_icp_record_for_mainland_china(client, fresh_name):
-    with pytest.raises(ValidationError) as caught:
-        client.cdn.create(fresh_name, ["114.114.114.114"], ["cn"])
-    assert "icp" in caught.value.message.lower()
-    created = client.cdn.create(fresh_name, ["114.114.114.114"], ["cn"], icp_record="京ICP备12345678号-1")
-    assert created["icp_record"] == "京ICP备12345678号-1"
+def test_the_guides_mainland_example_creates_a_domain_not_served_in_cn_until_it_has_an_icp_record(client, fresh_name):
+    """The guide creates areas=['cn'] with icp_record=None: created, but not served in mainland China."""
+    created = client.cdn.create(fresh_name, ["114.114.114.114"], ["cn"], icp_record=None)
+    assert (created["areas"], created.get("unserved_areas")) == (["cn"], ["cn"])
+    updated = client.cdn.update(created["domainId"], icp_record="京ICP备12345678号-1")
+    assert (updated["icp_record"], updated.get("unserved_areas")) == ("京ICP备12345678号-1", [])
 
 
 def test_it_updates_origins_areas_and_enabled(client, online_domain):

@@ -1,9 +1,11 @@
-"""Signed-in sessions of the seeded users, shared by the whole run."""
+"""Signed-in sessions of the seeded users, shared by the whole run, on both wire profiles."""
 
 import uuid
+from dataclasses import dataclass
 
 import pytest
 
+from tests.helpers import SandboxProcess
 from tests.sandbox.support import ACCOUNTS, Api
 
 
@@ -25,3 +27,41 @@ def team2(sandbox) -> Api:
 @pytest.fixture
 def fresh_name() -> str:
     return f"t{uuid.uuid4().hex[:12]}.sandbox-test.com"
+
+
+@pytest.fixture(scope="session")
+def sdk_sandbox(tmp_path_factory):
+    """A second sandbox process started with ``--wire=sdk``: only what the vendor's SDK reads."""
+    process = SandboxProcess(tmp_path_factory.mktemp("sdk-sandbox") / "sandbox.sqlite3", wire="sdk")
+    try:
+        process.start()
+        yield process
+    finally:
+        died = process.process is not None and not process.alive()
+        process.stop()
+    if died:
+        pytest.fail(f"the sdk-profile sandbox died during the tests:\n{process.stderr()}")
+
+
+@pytest.fixture(scope="session")
+def sdk_demo(sdk_sandbox) -> Api:
+    return Api(sdk_sandbox.auth_url, *ACCOUNTS["demo"])
+
+
+@pytest.fixture(scope="session")
+def sdk_alice(sdk_sandbox) -> Api:
+    return Api(sdk_sandbox.auth_url, *ACCOUNTS["alice"])
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    demo: Api  # an administrator of tenant demo
+    alice: Api  # a member of tenant demo
+
+
+@pytest.fixture(params=["default", "sdk"])
+def profile(request) -> Profile:
+    """A test of behaviour both wire profiles share runs once on each."""
+    prefix = "" if request.param == "default" else "sdk_"
+    return Profile(request.param, request.getfixturevalue(f"{prefix}demo"), request.getfixturevalue(f"{prefix}alice"))

@@ -1,5 +1,6 @@
 """Request logs: generated entries, paged by marker, as cheap at the end of a window as at its start."""
 
+import ipaddress
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -112,6 +113,25 @@ def test_it_counts_over_a_million_entries_in_a_busy_day_without_reading_them_all
     assert count == 86_400 * RATE
     # O(limit), not O(offset): a page at the far end costs no more than the first one.
     assert first_page_seconds < 2 and far_page_seconds < 2
+
+
+def is_global_ip(text: str) -> bool:
+    try:
+        return ipaddress.ip_address(text).is_global
+    except ValueError:
+        return False
+
+
+@pytest.mark.parametrize(("kind", "share"), [("cache", 1), ("origin", 5)])
+def test_it_logs_every_client_as_a_valid_ip_address(profile, kind, share):
+    busy = profile.demo.domain_named("www.demo-shop.com")
+    start = midnight(8) + timedelta(hours=14)
+    query = {"domain_id": busy["domainId"], "type": kind, "start_at": z(start),
+             "end_at": z(start + timedelta(minutes=10)), "limit": 10_000}  # fmt: skip
+    entries = profile.demo.ok("GET", "/cdn/request_log", params=query)
+    assert len(entries) == 600 * RATE // share
+    assert [e["client_ip"] for e in entries if not is_global_ip(e["client_ip"])] == []
+    assert len({e["client_ip"] for e in entries}) > 100  # spread over many visitors or edge nodes
 
 
 def test_it_answers_the_same_entries_for_the_same_query(demo, busy):

@@ -31,6 +31,7 @@ def run_sandbox(tmp_path, *args: str, env: dict[str, str] | None = None) -> subp
         ({"PLCLOUD_SANDBOX_FAULTS": "explode=1"}, "PLCLOUD_SANDBOX_FAULTS"),
         ({"PLCLOUD_SANDBOX_PUBLIC_URL": "ftp://sandbox"}, "PLCLOUD_SANDBOX_PUBLIC_URL"),
         ({"PLCLOUD_SANDBOX_ADMIN_KEY": "short"}, "PLCLOUD_SANDBOX_ADMIN_KEY"),
+        ({"PLCLOUD_SANDBOX_WIRE": "real"}, "PLCLOUD_SANDBOX_WIRE"),
     ],
 )
 def test_it_stops_on_a_bad_environment_variable_and_names_it(tmp_path, env, named):
@@ -100,3 +101,27 @@ def test_it_makes_and_prints_an_admin_key_when_none_is_given(tmp_path):
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0  # SIGTERM stops it cleanly
+
+
+@pytest.mark.parametrize("args", [["--wire=SDK"], ["--wire="], ["--wire=real"]])
+def test_it_stops_on_a_wire_profile_it_does_not_know_and_names_those_it_does(tmp_path, args):
+    result = run_sandbox(tmp_path, *args)
+    assert result.returncode == 2
+    assert "--wire:" in result.stderr and "is not one of default, sdk" in result.stderr
+
+
+def test_it_takes_the_wire_profile_from_the_environment_and_shows_it(tmp_path):
+    process = SandboxProcess(tmp_path / "wire.sqlite3", env={"PLCLOUD_SANDBOX_WIRE": "sdk"})
+    process.start()
+    try:
+        access = requests.post(f"{process.auth_url}/tokens", json=token_request("demo", "secreetword", "demo"),
+                               timeout=5).json()["access"]  # fmt: skip
+        balance = f"{process.base_url}/plcloud/pek-1/recharge/{access['token']['tenant']['id']}/cdn_flow"
+        assert requests.get(balance, headers={"X-Auth-Token": access["token"]["id"]}, timeout=5).status_code == 405
+        assert "Wire:         sdk (only what the vendor's SDK reads" in process.stdout()
+    finally:
+        process.stop()
+
+
+def test_it_shows_the_default_wire_profile(sandbox):
+    assert "Wire:         default (with the sandbox's extensions" in sandbox.stdout()
