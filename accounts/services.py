@@ -105,7 +105,7 @@ def set_active(*, actor, user, active: bool) -> int:
 
 
 def end_sessions(*, user) -> int:
-    """Delete the member's sessions from the database and the cache; how many.
+    """Delete the member's sessions; how many.
 
     Sessions are found by reading them: a team has few at a time, and expired ones are skipped.
     """

@@ -307,6 +307,25 @@ def explain(error: Exception) -> Problem:
     return Problem(_("The Plcloud call failed: %(reason)s") % {"reason": getattr(error, "message", str(error))})
 
 
+def explain_identity(error: PlcloudError) -> str:
+    """What the identity service's answer to the dashboard's probe (an anonymous read of its
+    version document) says: unreachable only when it did not answer at all."""
+    status = {"status": error.status_code}
+    if isinstance(error, CircuitOpen):
+        return explain(error).message
+    if isinstance(error, TimedOut):
+        return _("Plcloud is unreachable: its identity service did not answer in time.")
+    if isinstance(error, Unavailable) and error.status_code is None:
+        return _("Plcloud is unreachable: the panel could not connect to its identity service.")
+    if isinstance(error, Unavailable):
+        return _("Plcloud identity answered with an error (HTTP %(status)s). Try again in a minute.") % status
+    if isinstance(error, AuthError):
+        return _("Plcloud identity answered, but refused the request (HTTP %(status)s).") % status
+    if isinstance(error, ProtocolError):
+        return _("Plcloud identity answered, but not with a Keystone version document.")
+    return _("Plcloud identity answered HTTP %(status)s instead of its version document.") % status
+
+
 def read(request, call: Callable[[Client], T]) -> tuple[T | None, Problem | None]:
     """Run a read against the member's client: its value, or the problem to show instead.
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
@@ -69,9 +69,12 @@ class Check:
 
 
 def check_database(timeout: float) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        raise Failed(_connection_reason(exc)) from None
     return ""
 
 
@@ -99,12 +102,15 @@ def check_broker(timeout: float) -> str:
 def check_worker(timeout: float) -> str:
     from ops.models import WorkerPing
 
-    last = (
-        WorkerPing.objects.filter(answered_at__isnull=False)
-        .order_by("-answered_at")
-        .values_list("answered_at", flat=True)
-        .first()
-    )
+    try:
+        last = (
+            WorkerPing.objects.filter(answered_at__isnull=False)
+            .order_by("-answered_at")
+            .values_list("answered_at", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        raise Failed("cannot tell: the heartbeats are in the database") from None
     if last is None:
         raise Failed("no worker has answered yet (are a worker and beat running?)")
     age = max(0, int((timezone.now() - last).total_seconds()))
@@ -114,11 +120,15 @@ def check_worker(timeout: float) -> str:
 
 
 def check_plcloud(timeout: float) -> str:
-    from plcloud import PlcloudError, identity_version
+    from plcloud import AuthError, PlcloudError, ProtocolError, identity_version
 
     try:
         identity_version(settings.PLCLOUD_AUTH_URL, timeout=(timeout, timeout))
     except PlcloudError as exc:
+        if isinstance(exc, ProtocolError):
+            raise Failed("identity answered, but not with a Keystone version document") from None
+        if isinstance(exc, AuthError):
+            raise Failed(f"identity refused the request (HTTP {exc.status_code})") from None
         if exc.status_code:
             raise Failed(f"identity answered HTTP {exc.status_code}") from None
         # The client's own fixed phrases ("could not reach ...", "did not answer in time", "not a

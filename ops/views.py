@@ -8,7 +8,7 @@ from accounts.roles import role_required
 from cdn import selectors as cdn_selectors
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
-from connections.services import read
+from connections.services import explain_identity, read
 from plcloud import PlcloudError, identity_version
 
 
@@ -22,7 +22,7 @@ def home(request):
         probe_timeout = (settings.PLCLOUD_CONNECT_TIMEOUT, min(1.0, settings.PLCLOUD_READ_TIMEOUT))
         version = identity_version(settings.PLCLOUD_AUTH_URL, timeout=probe_timeout, circuit=CacheBreaker())
     except PlcloudError as exc:
-        error = exc.message
+        error = explain_identity(exc)
     problem = None
     if PlcloudConnection.objects.filter(user=request.user).exists():
         forecast, problem = read(request, lambda client: cdn_selectors.budget_forecast(request))

@@ -135,7 +135,11 @@ def cache(name: str, default: str) -> dict:
     value = _env.str(name, default=default) or default
     if urlsplit(value).scheme not in {"locmemcache", "redis", "rediss", "dummycache"}:
         raise _bad(name, value, "locmemcache://, redis://HOST:6379/1 or dummycache://")
-    return _env.cache_url_config(value)
+    config = _env.cache_url_config(value)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # Ours: Redis being down is a cache miss, not a 500 (see plcloud_panel.cache).
+        config["BACKEND"] = "plcloud_panel.cache.FailOpenRedisCache"
+    return config
 
 
 def secret_key(name: str, fallback_file: Path) -> str:

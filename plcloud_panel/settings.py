@@ -147,6 +147,10 @@ else:
     # The process id keeps two test runs on one server (two worktrees, CI beside a developer)
     # from creating and dropping each other's test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # A database host that does not answer at all (down, or a network that drops packets) must not
+    # hold a page until gunicorn kills it: after 5 s the page says the database is unreachable.
+    # libpq waits for ever by default; ?connect_timeout=N in DATABASE_URL sets another.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # Connections kept between requests (checked before reuse): opening one, and for SQLite setting
 # it up, cost more than the queries of a typical page.
 DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DB_CONN_MAX_AGE", 60, minimum=0)
@@ -192,14 +196,15 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
-# Sessions are read from the cache (every page reads one), written through to the database (so a
-# restart or an evicted entry signs nobody out). A sign-out deletes the session from this cache:
-# with several web processes that must be a shared cache (CACHE_URL), or a signed-out session would
-# still open pages in the other processes; ops.checks warns in production without one.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: one indexed query a page. Not in the cache: a Redis outage
+# would sign everyone out or fail every page, and a session whose delete failed there could open
+# pages again after its sign-out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Per-process memory by default; with several web processes set CACHE_URL to Redis, so that a
-# member's change clears their cached reads in every process.
+# member's change clears their cached reads in every process and the circuit breaker's state is
+# shared (ops.checks warns in production without it). Redis being down costs the cached reads,
+# never a page (plcloud_panel.cache).
 CACHES = {"default": env.cache("CACHE_URL", "locmemcache://")}
 # A member's CDN reads (the domain list) are cached this long, and cleared by their own changes.
 CDN_CACHE_SECONDS = env.integer("CDN_CACHE_SECONDS", 15, minimum=0)
