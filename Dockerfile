@@ -21,4 +21,5 @@ RUN useradd --create-home --uid 10001 panel \
 USER panel
 
 EXPOSE 8000
-CMD ["gunicorn", "plcloud_panel.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+# The same serving options as docker-compose.yml's web command (docs/deploy.md says why).
+CMD ["gunicorn", "plcloud_panel.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "8", "--timeout", "60", "--graceful-timeout", "75"]

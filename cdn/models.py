@@ -18,3 +18,34 @@ class BudgetAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.warn_days} days"
+
+
+class AccountFlow(models.Model):
+    """A Plcloud account's traffic over a period, summed over its domains by a worker and kept
+    (cdn/flow_sums.py), so that no page waits on one flow call per domain.
+
+    Keyed by tenant id, never by a name (connections/tenancy.py): the members connected to one
+    Plcloud account share it; it is read under the token of a member of that tenant and shown only
+    to members connected to it.
+    """
+
+    tenant_id = models.CharField(max_length=64)
+    period = models.CharField(max_length=8)
+    # When the figures were read (the window's end is taken from it); None until the first read.
+    read_at = models.DateTimeField(null=True, blank=True)
+    flow = models.BigIntegerField(default=0)  # bytes, over the domains read
+    areas = models.JSONField(default=dict)  # area: bytes
+    domain_count = models.PositiveIntegerField(default=0)  # the domains listed
+    unread_count = models.PositiveIntegerField(default=0)  # of them, those whose flow could not be read
+    unread_names = models.JSONField(default=list)  # the first of those, as shown
+    # The last refresh's end, whether it read the figures or failed; why it failed, if it did.
+    tried_at = models.DateTimeField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+    # A refresh is queued or running since then (None: none is).
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant_id", "period"], name="account_flow_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.period}"

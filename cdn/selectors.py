@@ -16,7 +16,6 @@ from plcloud import PlcloudError
 from plcloud.cdn import DOMAINS_PATH
 from plcloud.cdn import WRAPPER as CDN_WRAPPER
 from plcloud.client import unwrap
-from plcloud_panel.converters import plcloud_id
 
 
 def _version_key(user_id: int) -> str:
@@ -28,7 +27,9 @@ def _key(request, name: str) -> str:
     version = cache.get(key)
     if version is None:
         cache.add(key, secrets.token_hex(8), None)  # the first of two requests at once wins
-        version = cache.get(key)
+        # None with the cache down: a version of this request's own, so it reads nothing kept
+        # from before the member's last change (a change it may not have been told of).
+        version = cache.get(key) or secrets.token_hex(8)
     # Keyed by tenant too: a member connected to another tenant now never reads the last one's.
     return f"cdn:{request.user.pk}:{_scope(version, request_tenant(request).tenant_id)}:{name}"
 
@@ -146,34 +147,17 @@ def flow(request, domain_id: str, period: str) -> tuple[list[dict], int]:
     return client_for_request(request).cdn.flow(domain_id, start_at=start, end_at=end, interval=interval), interval
 
 
-def account_flow(request, period: str) -> list[list[dict]]:
-    """Every domain's series for a period, at the period's coarsest useful interval (cached)."""
-    from cdn.traffic import window
-
-    key = _key(request, f"account-flow:{period}")
-    cached = cache.get(key)
-    if cached is None:
-        start, end, _interval = window(period)
-        client = client_for_request(request)
-        interval = 86400 if period != "24h" else 3600
-        cached = [
-            client.cdn.flow(d["domainId"], start_at=start, end_at=end, interval=interval)
-            for d in domains(request)
-            if isinstance(d, dict) and plcloud_id(d.get("domainId")) is not None
-        ]
-        cache.set(key, cached, max(settings.CDN_CACHE_SECONDS, 300))
-    return cached
-
-
-def budget_forecast(request):
-    """Days of prepaid traffic left at the last seven days' rate, against the member's threshold."""
+def budget_forecast(request, week=None):
+    """Days of prepaid traffic left at the last seven days' rate, against the member's threshold:
+    the balance read now (one call), the week's traffic as kept (cdn/flow_sums.py; ``week`` if the
+    caller has it already)."""
+    from cdn import flow_sums
     from cdn.models import BudgetAlert
-    from cdn.traffic import forecast
 
     alert = BudgetAlert.objects.filter(user=request.user).first()
-    week = account_flow(request, "7d")
-    used = sum(int(p.get("flow") or 0) for points in week for p in points)
-    return forecast(float(balance(request).get("balance") or 0), used, 7, alert.warn_days if alert else 7)
+    week = week or flow_sums.kept(request, "7d")  # first: its refresh is queued even if the balance fails
+    current = float(balance(request).get("balance") or 0)
+    return flow_sums.Outlook(balance_gb=current, warn_days=alert.warn_days if alert else 7, week=week)
 
 
 def common_urls(request) -> list[dict]:

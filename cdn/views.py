@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.selectors import entries_for
-from cdn import rows, selectors, services, traffic
+from cdn import flow_sums, rows, selectors, services, traffic
 from cdn.forms import (
     AREAS,
     BatchForm,
@@ -288,17 +288,24 @@ def balance(request):
                     % {"flow": form.cleaned_data["flow"], "balance": result.get("balance")},
                 )
                 return redirect("cdn:balance")
-    current, problem = read(request, lambda client: selectors.balance(request))
-    outlook, forecast_problem = read(request, lambda client: selectors.budget_forecast(request))
+    # One balance call; the week's traffic is the kept sum (cdn/flow_sums.py), never read here.
+    outlook, problem = read(request, lambda client: selectors.budget_forecast(request))
     alert_form = BudgetAlertForm(initial={"warn_days": outlook.warn_days if outlook else 7}, prefix="alert")
-    context = {
-        "form": form,
-        "balance": current,
-        "problem": problem or forecast_problem,
-        "forecast": outlook,
-        "alert_form": alert_form,
-    }
+    context = {"form": form, "problem": problem, "forecast": outlook, "alert_form": alert_form}
     return render(request, "cdn/balance.html", context)
+
+
+@role_required(Role.VIEWER)
+def forecast_card(request):
+    """The budget forecast card, polled while the week's traffic is being read: 204 (nothing new,
+    no Plcloud call) until it is in, then the card with its one balance call, and 286 to stop."""
+    week, problem = read(request, lambda client: flow_sums.kept(request, "7d"))
+    if week is not None and week.refreshing:
+        return HttpResponse(status=204)
+    outlook = None
+    if week is not None:
+        outlook, problem = read(request, lambda client: selectors.budget_forecast(request, week))
+    return render(request, "cdn/_forecast.html", {"forecast": outlook, "block_problem": problem}, status=286)
 
 
 @role_required(Role.VIEWER)
@@ -333,20 +340,27 @@ def domain_flow(request, domain_id: str):
     return render(request, "cdn/domain_flow.html", context)
 
 
+def _period(request, default: str) -> str:
+    return request.GET.get("period") if request.GET.get("period") in traffic.PERIODS else default
+
+
 @role_required(Role.VIEWER)
 def account_traffic(request):
-    period = request.GET.get("period") if request.GET.get("period") in traffic.PERIODS else "7d"
-    series, problem = read(request, lambda client: selectors.account_flow(request, period))
-    areas = traffic.by_area(series or [])
-    context = {
-        "period": period,
-        "periods": list(traffic.PERIODS),
-        "problem": problem,
-        "areas": [(area, flow / traffic.GB) for area, flow in areas.items()],
-        "total_gb": sum(areas.values()) / traffic.GB,
-        "domain_count": len(series or []),
-    }
+    """The account's traffic by area, as kept (cdn/flow_sums.py): the page never waits on Plcloud."""
+    period = _period(request, "7d")
+    sums, problem = read(request, lambda client: flow_sums.kept(request, period))
+    context = {"period": period, "periods": list(traffic.PERIODS), "problem": problem, "sums": sums}
     return render(request, "cdn/traffic.html", context)
+
+
+@role_required(Role.VIEWER)
+def traffic_sums(request):
+    """The kept sums' block of /cdn/traffic/, polled while a refresh runs: 204 until it is done,
+    then the block and 286 to stop."""
+    sums, problem = read(request, lambda client: flow_sums.kept(request, _period(request, "7d")))
+    if sums is not None and sums.refreshing:
+        return HttpResponse(status=204)
+    return render(request, "cdn/_traffic_sums.html", {"sums": sums, "block_problem": problem}, status=286)
 
 
 @role_required(Role.VIEWER)

@@ -208,6 +208,15 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {"default": env.cache("CACHE_URL", "locmemcache://")}
 # A member's CDN reads (the domain list) are cached this long, and cleared by their own changes.
 CDN_CACHE_SECONDS = env.integer("CDN_CACHE_SECONDS", 15, minimum=0)
+# The account's traffic summed over its domains (cdn/flow_sums.py) is read by a worker and kept;
+# a page shows it and queues a refresh once it is older than this (seconds). 300: the 24-hour sum's
+# window moves in 5-minute steps (the 7- and 30-day ones hourly and daily), so a fresher read shows
+# the same figures, while each read costs one Plcloud call per domain.
+CDN_TRAFFIC_REFRESH_SECONDS = env.integer("CDN_TRAFFIC_REFRESH_SECONDS", 300, minimum=10)
+# A refresh reads the domains one after another for at most this long (seconds), then names those
+# it did not get to. 120: under the tasks' soft time limit (150 s), with room for the last call's
+# connection timeout and retries; at Plcloud's usual 0.1-0.3 s a call, several hundred domains.
+CDN_TRAFFIC_READ_SECONDS = env.integer("CDN_TRAFFIC_READ_SECONDS", 120, minimum=1)
 # A prefetch or flush job that has not ended this long after it was submitted is failed.
 PREFETCH_DEADLINE_MINUTES = env.integer("PREFETCH_DEADLINE_MINUTES", 30, minimum=1)
 # A log export not finished this long after it was submitted fails; its file is kept this long.

@@ -60,3 +60,22 @@ def test_it_shows_a_viewer_no_change_controls(page, viewer, connect_demo):
     page.get_by_role("link", name="www.demo-shop.com", exact=True).click()
     expect(page.get_by_role("button", name="Disable")).to_have_count(0)
     expect(page.get_by_role("button", name="Delete domain")).to_have_count(0)
+
+
+def test_the_dashboard_forecast_and_account_traffic_fill_in_without_a_reload_once_a_worker_read_them(
+    page, operator, connect_demo, worker
+):
+    connect_demo(operator)
+    sign_in(page, "otto", PASSWORD)  # lands on the dashboard, which queues the week's read
+    forecast = page.locator("#forecast")
+    expect(forecast).to_contain_text("GB prepaid traffic left")
+    page.evaluate("window.notReloaded = true")
+    expect(forecast).to_contain_text("more days", timeout=30_000)
+    expect(forecast.get_by_text("Read at")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    page.goto("/cdn/traffic/?period=30d")
+    sums = page.locator("#traffic-sums")
+    page.evaluate("window.notReloaded = true")
+    expect(sums.get_by_role("cell", name="hk", exact=True)).to_be_visible(timeout=30_000)
+    expect(sums.get_by_text("Read at")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True

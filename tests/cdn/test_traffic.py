@@ -1,6 +1,7 @@
 import re
 
 from cdn.models import BudgetAlert
+from cdn.tasks import read_account_flow
 
 
 def busy_id(demo) -> int:
@@ -16,13 +17,26 @@ def test_it_draws_and_tabulates_a_domains_flow_with_totals(op, demo):
     assert weekly.count("<time datetime=") == 7 * 24
 
 
-def test_it_sums_the_account_by_area(op):
+def worker_reads(user, period: str) -> None:
+    """What a worker does with the task the page queued: reads and keeps the sums (here, in this process)."""
+    read_account_flow(user.pk, user.plcloud.tenant_id, period)
+
+
+def test_it_sums_the_account_by_area(op, operator, sandbox):
+    sandbox.forget_requests()
+    page = op.get("/cdn/traffic/", {"period": "24h"}).content.decode()
+    assert "The traffic of every domain is being read from Plcloud" in page
+    assert sandbox.calls() == []  # the page waits on no flow call, nor any other
+    worker_reads(operator, "24h")
     page = op.get("/cdn/traffic/", {"period": "24h"}).content.decode()
     for area in ("<td>hk</td>", "<td>ov</td>", "<td>cn</td>"):
         assert area in page
+    assert re.search(r"Read at \d\d:\d\d\.", page) and "being read" not in page
 
 
 def test_it_forecasts_days_left_and_warns_below_the_members_threshold(op, operator, demo):
+    assert "being read" in op.get("/cdn/balance/").content.decode()
+    worker_reads(operator, "7d")
     page = op.get("/cdn/balance/").content.decode()
     days = float(re.search(r"it lasts about ([\d.]+) more days", page).group(1))
     assert days > 0

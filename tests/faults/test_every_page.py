@@ -45,6 +45,7 @@ def test_no_page_or_form_answers_500_under_any_fault(
     assert not fault_tally, f"500s under {kind}: {statuses}"
     assert all(status in (200, 286, 302) for status in statuses.values()), statuses
     assert not silent, f"pages that hid the failure under {kind}: {silent}"
-    # 20 of the 27 call Plcloud (empty forms, notifications, audit, connection and job pages do not).
-    assert seen["faulted"] >= 20
+    # 19 of the 27 call Plcloud (empty forms, notifications, audit, connection and job pages do not,
+    # nor /cdn/traffic/, which shows the sums a worker kept).
+    assert seen["faulted"] >= 19
     assert slowest < READ_TIMEOUT + 1

@@ -1,10 +1,11 @@
 """One team, two Plcloud tenants: what the panel keeps about upstream objects (audit rows, jobs,
-exports, notifications, cached reads, its records of tickets) is keyed by the tenant it was made
-under, never by a name, and shows only to members connected to that tenant (and, for audit rows,
-by role). Each page a member of the other tenant (or a viewer) reads is an attempt; a marker of
-the other side on it is a leak.
+exports, notifications, cached reads, the account's kept traffic, its records of tickets) is keyed
+by the tenant it was made under, never by a name, and shows only to members connected to that
+tenant (and, for audit rows, by role). Each page a member of the other tenant (or a viewer) reads
+is an attempt; a marker of the other side on it is a leak.
 """
 
+import re
 import uuid
 
 import pytest
@@ -137,3 +138,25 @@ def test_the_panels_record_of_a_ticket_carries_its_tenant(team, demo):
     assert event.tenant_id == otto.plcloud.tenant_id
     # The other tenant cannot read the ticket upstream, so the panel shows nothing of it either.
     look(team["tina"], f"/tickets/{ticket['id']}/", hidden=[ticket["summary"], "otto"], allowed=frozenset({404}))
+
+
+def test_the_kept_traffic_sums_are_read_under_a_member_of_the_tenant_and_shown_only_to_its_members(
+    team, sandbox, demo
+):
+    otto, vera, tina = team["otto"], team["vera"], team["tina"]
+    assert "being read" in look(otto, "/cdn/traffic/?period=30d", hidden=[])
+    from cdn.tasks import read_account_flow  # here: the page's answer above comes first
+    # The read the page queued, as a worker runs it: under otto's own token.
+    read_account_flow(otto.pk, otto.plcloud.tenant_id, "30d")
+    shown = look(otto, "/cdn/traffic/?period=30d", hidden=[])
+    figures = re.search(r"[\d.]+ GB over \d+ domains", shown)[0]
+    # vera is on the same Plcloud account (as alice): she sees the same figures, nothing read again.
+    sandbox.forget_requests()
+    assert figures in look(vera, "/cdn/traffic/?period=30d", hidden=[])
+    assert sandbox.calls() == []
+    # tina's account is another: none of it, her own read is queued.
+    assert "being read" in look(tina, "/cdn/traffic/?period=30d", hidden=[figures, "Read at"])
+    # A read for a tenant asked under a member who is not connected to it sends nothing.
+    sandbox.forget_requests()
+    read_account_flow(tina.pk, otto.plcloud.tenant_id, "30d")
+    assert sandbox.calls() == []

@@ -219,6 +219,30 @@ def test_the_image_starts_what_compose_starts_and_keeps_secrets_out():
     assert {".git", ".venv", "var", ".env"} <= ignored
 
 
+SERVING = ("--workers", "--worker-class", "--threads", "--timeout", "--graceful-timeout")
+
+
+def serving_options(argv: list[str]) -> dict[str, str]:
+    """What decides how gunicorn serves: processes, threads, timeouts."""
+    return {name: argv[argv.index(name) + 1] for name in SERVING if name in argv}
+
+
+def test_the_image_serves_as_compose_does_with_threads_and_lets_a_slow_page_finish_on_restart():
+    from django.conf import settings
+
+    web = compose()["services"]["web"]
+    options = serving_options(shlex.split(web["command"]))
+    image = json.loads(next(arg for op, arg in dockerfile() if op == "CMD"))
+    assert serving_options(image) == options
+    # A page waiting on a slow Plcloud holds one thread of a process, not the process.
+    assert options["--worker-class"] == "gthread" and int(options["--threads"]) > 1
+    # A restart lets a page finish that waits out a read timeout on identity and on the service,
+    # and Docker waits for gunicorn that long before it kills it.
+    longest_page = 2 * (settings.PLCLOUD_CONNECT_TIMEOUT + settings.PLCLOUD_READ_TIMEOUT)
+    assert float(options["--graceful-timeout"]) > longest_page
+    assert int(web["stop_grace_period"].removesuffix("s")) > float(options["--graceful-timeout"])
+
+
 def test_the_image_installs_exactly_the_run_time_lock():
     """Every package from requirements.txt at its pinned version and hash, nothing resolved at build
     (tests/settings/test_runtime_install.py runs this same line in a fresh virtualenv)."""
