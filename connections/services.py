@@ -280,10 +280,16 @@ def explain(error: Exception) -> Problem:
         return Problem(_("Plcloud has no such object; it may have been deleted."), missing=True)
     if isinstance(error, ValidationError):
         return Problem(_("Plcloud refused the request: %(reason)s") % {"reason": error.message})
-    # A change whose answer was lost or unreadable may have been made all the same: say so, so
-    # nobody sends it again blindly (the panel itself never resends one).
-    # (A sign-in is a POST too, but changes nothing.)
-    unsure = isinstance(error, PlcloudError) and error.method not in ("", "GET", "HEAD") and error.path != "/tokens"
+    # A change whose answer was lost or unreadable, or that met a server error, may have been made
+    # all the same: say so, so nobody sends it again blindly (the panel itself never resends one).
+    # One that never left (refused connection, open circuit) was not. (A sign-in is a POST too,
+    # but changes nothing.)
+    unsure = (
+        isinstance(error, PlcloudError)
+        and error.sent
+        and error.method not in ("", "GET", "HEAD")
+        and error.path != "/tokens"
+    )
     check = " " + _("The change may have been made: check before trying again.") if unsure else ""
     if isinstance(error, CircuitOpen):
         return Problem(
@@ -299,7 +305,9 @@ def explain(error: Exception) -> Problem:
     if isinstance(error, Unavailable):
         if unsure and error.status_code is None:
             return Problem(_("The connection to Plcloud was lost before it answered.") + check)
-        # A 5xx, or a connection that failed before anything was sent.
+        if unsure and error.status_code != 429:
+            return Problem(_("Plcloud answered with a server error.") + check)
+        # A read, a 429, or a connection that failed before anything was sent.
         return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."))
     if isinstance(error, ProtocolError):
         unreadable = _("Plcloud answered with something the panel could not read.")

@@ -15,6 +15,10 @@ class State(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     WAITING = "waiting", _("Waiting for a connection")
+    # A change was sent and Plcloud may have carried it out, but the answer was lost: the member
+    # decides whether to send it again (jobs.services.resend_call, skip_call). No worker and no
+    # reconciler touches the job meanwhile, and no deadline ends it.
+    ATTENTION = "attention", _("Needs your decision")
     SUCCEEDED = "succeeded", _("Succeeded")
     PARTIAL = "partial", _("Partly failed")
     FAILED = "failed", _("Failed")
@@ -22,6 +26,8 @@ class State(models.TextChoices):
 
 
 ENDED = (State.SUCCEEDED, State.PARTIAL, State.FAILED, State.CANCELLED)
+# States no worker may take the job in: it has ended, or it waits for its member's decision.
+HALTED = (*ENDED, State.ATTENTION)
 
 
 class Job(models.Model):
@@ -53,9 +59,21 @@ class Job(models.Model):
     # When a task for the job was last queued (or is next due): the reconciler queues it again
     # only if nothing has run it well after that, e.g. when the broker lost the message.
     enqueued_at = models.DateTimeField(null=True, blank=True)
-    # Leases taken over from a worker that never came back: a job that keeps killing its worker
-    # is failed after settings.JOB_MAX_CRASHES of them.
+    # Leases taken over from a worker that never came back since the job last made progress (a
+    # checkpoint, a poll that moved, a call's answer saved): a job that keeps killing its worker
+    # without getting anywhere is failed after settings.JOB_MAX_CRASHES of them.
     crashes = models.PositiveSmallIntegerField(default=0)
+    # Reads in a row whose answer could not be read (a poll, a log page): the job fails after
+    # settings.JOB_MAX_BAD_READS of them, and any good read starts the count again.
+    bad_reads = models.PositiveSmallIntegerField(default=0)
+    # The change being sent, written before it leaves and cleared in the transaction that saves
+    # its answer: {"call": index, "calls": how many the job makes, "items": the JobItem ids it
+    # carries}. Found set by a later step, it means Plcloud may have carried the call out (its
+    # answer was lost, or the worker died before saving it): the job then needs its member.
+    sending = models.JSONField(null=True, blank=True)
+    # When a worker last did something for the job (a call, a poll, a page written): the page
+    # tells a job waiting for a worker from one that is running.
+    worked_at = models.DateTimeField(null=True, blank=True)
     # The last poll that did not end the job, and job.progress then: when a prefetch will end.
     polled_at = models.DateTimeField(null=True, blank=True)
 
@@ -69,6 +87,10 @@ class Job(models.Model):
     @property
     def ended(self) -> bool:
         return self.state in ENDED
+
+    @property
+    def needs_decision(self) -> bool:
+        return self.state == State.ATTENTION
 
     @property
     def upstream_domain_id(self) -> object:

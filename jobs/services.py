@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
@@ -142,11 +144,31 @@ def _create_export(*, user, domain: dict, window: dict, parent: Job | None) -> J
         limits.check_export(user)
         deadline = timezone.now() + timedelta(minutes=settings.EXPORT_DEADLINE_MINUTES)
         job = new_job(user=user, kind=Kind.EXPORT, domains=[domain], deadline=deadline, parent=parent)
-        Export.objects.create(job=job, **window)
+        export = Export.objects.create(job=job, **window)
+        if parent is not None:
+            _carry_on(parent.export, export)
         detail = {"domain": domain["domainName"], **{k: str(v) for k, v in window.items() if v}}
         record(actor=user, action="jobs.export", object_type="job", object_id=job.pk, detail=detail)
         _enqueue(job)
     return job
+
+
+def _carry_on(old: Export, new: Export) -> None:
+    """A failed export's checkpointed lines go to the export made again from it, which resumes
+    where the old one stopped: the file is renamed (not copied) once the transaction commits,
+    before the new job is queued. If the file is gone by then, the new export starts over."""
+    if old.job.state != State.FAILED or not old.committed_bytes or not exports.part_path(old).exists():
+        return
+    new.marker, new.rows, new.scanned, new.committed_bytes = old.marker, old.rows, old.scanned, old.committed_bytes
+    new.save(update_fields=["marker", "rows", "scanned", "committed_bytes"])
+    # Its bytes now count once, against the new export (jobs.limits).
+    Export.objects.filter(pk=old.pk).update(committed_bytes=0)
+
+    def move() -> None:
+        with suppress(FileNotFoundError):  # expired meanwhile: the new export finds no part, starts over
+            os.replace(exports.part_path(old), exports.part_path(new))
+
+    transaction.on_commit(move)
 
 
 def retry_export(*, user, job: Job) -> Job:
@@ -180,6 +202,49 @@ def cancel_export(*, user, job: Job) -> bool:
     if ended_now:
         exports.discard(job.export)
     return ended_now
+
+
+def resend_call(*, user, job: Job) -> Job:
+    """Send again the call whose outcome was unknown: its member has checked that Plcloud did not
+    carry it out. Audited; the job goes back to its workers with a fresh deadline."""
+    return _decide(user=user, job=job, action="resend")
+
+
+def skip_call(*, user, job: Job) -> Job:
+    """Do not send again the call whose outcome was unknown (Plcloud did carry it out, or nobody
+    can tell): its items end failed with the reason, and the job carries on without it (the
+    calls after it are sent, prefetches before it are followed). Audited."""
+    return _decide(user=user, job=job, action="skip")
+
+
+def _decide(*, user, job: Job, action: str) -> Job:
+    call = job.sending or {}
+    detail = {"call": call.get("call", 0) + 1, "items": len(call.get("items", []))}
+    try:
+        with transaction.atomic():
+            # The update lands once: a second click, or another tab, is refused.
+            changes = {"state": State.QUEUED, "sending": None, "error": "", "deadline": _deadline()}
+            if action == "skip":
+                changes["upstream_ids"] = [*job.upstream_ids, ""]  # this call's place, with no id
+            waiting = Job.objects.filter(pk=job.pk, state=State.ATTENTION)
+            if job.sending is None or not waiting.update(lease_owner="", lease_until=None, **changes):
+                raise PlanRefused([_("This job is not waiting for a decision: someone may have made it already.")])
+            if action == "skip":
+                reason = _(
+                    "Outcome unknown: Plcloud may have carried this out, but its answer was lost. "
+                    "Not sent again, as %(name)s decided."
+                ) % {"name": user.get_username()}
+                unended = JobItem.objects.filter(job=job, pk__in=call.get("items", [])).exclude(
+                    state__in=(ItemState.SUCCEEDED, ItemState.FAILED)
+                )
+                unended.update(state=ItemState.FAILED, error=reason)
+            record(actor=user, action=f"jobs.{job.kind}.{action}", object_type="job", object_id=job.pk, detail=detail)
+            job.refresh_from_db()
+            _enqueue(job)
+    except PlanRefused as error:
+        _refused(user, f"jobs.{job.kind}.{action}", job.pk, error)
+        raise
+    return job
 
 
 def owner_deactivated(user) -> str:

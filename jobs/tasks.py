@@ -2,6 +2,13 @@
 
 Tasks take only a job id. Each step first claims the job's lease (one worker at a time), then
 works on the rows and says when it wants to run again: Celery's retry with a countdown.
+
+A change (a flush or prefetch call) is never sent twice by a worker: it is marked on the job as
+being sent before it leaves, and the mark is cleared in the transaction that saves its answer.
+If the answer is lost (a timeout, a dropped connection, a 5xx, an unreadable answer) or the
+worker dies before saving it, Plcloud may have carried the call out, and WIRE.md has no call to
+look it up without its id: the job stops as "needs your decision" and its member chooses. Reads
+(polls, log pages) are safe to repeat and are retried with the job's backoff.
 """
 
 from __future__ import annotations
@@ -22,10 +29,20 @@ from audit.services import record
 from connections.services import ReconnectNeeded, client_for, explain
 from connections.tenancy import Tenant
 from jobs import exports
-from jobs.models import ENDED, Export, ItemState, Job, JobItem, Kind, State
+from jobs.models import HALTED, Export, ItemState, Job, JobItem, Kind, State
 from jobs.plans import flush_batches, prefetch_batches
 from jobs.services import owner_deactivated
-from plcloud import AuthError, Forbidden, PlcloudError, Unavailable
+from plcloud import (
+    AuthError,
+    CircuitOpen,
+    Forbidden,
+    NotFound,
+    PlcloudError,
+    ProtocolError,
+    TimedOut,
+    Unavailable,
+    ValidationError,
+)
 from tickets.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -40,6 +57,14 @@ LEASE_MARGIN = 60
 EXPORT_SLICE = 60.0
 
 
+class OutcomeUnknown(Exception):
+    """The change just sent may have been carried out by Plcloud, and nobody can tell: its member decides."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def backoff(attempt: int) -> float:
     """Capped exponential backoff with jitter, so many jobs do not poll in step."""
     return min(MAX_POLL, FIRST_POLL * 1.5 ** min(attempt, 20)) * random.uniform(0.8, 1.2)
@@ -52,11 +77,12 @@ def _lease() -> timedelta:
 def _claim(job_id: int, owner: str, kind: str | None = None) -> Job | None:
     """Take the job for this step, unless another worker holds it or it has ended.
 
-    Taking over a lease another worker never gave back counts as a crash of that worker. The
-    update only lands if the lease is still as read, so two workers never both take it. A task of
-    another kind (a stale message naming this id) takes nothing.
+    Taking over a lease another worker never gave back counts as a crash of that worker (the
+    count starts again whenever the job makes progress). The update only lands if the lease is
+    still as read, so two workers never both take it. A task of another kind (a stale message
+    naming this id) takes nothing, and neither does any task while the job waits for its member.
     """
-    jobs = Job.objects.select_related("owner").exclude(state__in=ENDED).filter(pk=job_id)
+    jobs = Job.objects.select_related("owner").exclude(state__in=HALTED).filter(pk=job_id)
     job = (jobs.filter(kind=kind) if kind else jobs).first()
     now = timezone.now()
     if job is None or (job.lease_until and job.lease_until >= now and job.lease_owner != owner):
@@ -65,12 +91,12 @@ def _claim(job_id: int, owner: str, kind: str | None = None) -> Job | None:
     lease_until = now + _lease()
     taken = (
         Job.objects.filter(pk=job_id, lease_owner=job.lease_owner, lease_until=job.lease_until)
-        .exclude(state__in=ENDED)
-        .update(lease_owner=owner, lease_until=lease_until, crashes=crashes)
+        .exclude(state__in=HALTED)
+        .update(lease_owner=owner, lease_until=lease_until, crashes=crashes, worked_at=now)
     )
     if not taken:
         return None
-    job.lease_owner, job.lease_until, job.crashes = owner, lease_until, crashes
+    job.lease_owner, job.lease_until, job.crashes, job.worked_at = owner, lease_until, crashes, now
     return job
 
 
@@ -81,14 +107,15 @@ def _again(job: Job, countdown: float) -> float | None:
     job.lease_until = timezone.now() + timedelta(seconds=countdown + min(LEASE_MARGIN, settings.JOB_LEASE_SECONDS))
     job.enqueued_at = timezone.now() + timedelta(seconds=countdown)
     job.attempts += 1
+    job.worked_at = timezone.now()
     fields = ["state", "error", "progress", "lease_until", "enqueued_at", "attempts", "upstream_ids", "started_at"]
-    fields += ["polled_at"]
+    fields += ["polled_at", "crashes", "bad_reads", "worked_at"]
     return countdown if _save(job, fields) else None
 
 
 # What a worker writes when it ends a job.
 ENDING_FIELDS = ["state", "error", "progress", "finished_at", "lease_owner", "lease_until"]
-ENDING_FIELDS += ["started_at", "upstream_ids", "polled_at"]
+ENDING_FIELDS += ["started_at", "upstream_ids", "polled_at", "crashes", "bad_reads", "worked_at"]
 
 
 def _save(job: Job, fields: list[str], held_by: str | None = None) -> bool:
@@ -96,7 +123,7 @@ def _save(job: Job, fields: list[str], held_by: str | None = None) -> bool:
     (``held_by``, by default ``job.lease_owner``); False if nothing was written. A job ended under
     a worker (cancelled when its owner was deactivated) is never brought back by its next save."""
     held = Job.objects.filter(pk=job.pk, lease_owner=job.lease_owner if held_by is None else held_by)
-    return bool(held.exclude(state__in=ENDED).update(**{name: getattr(job, name) for name in fields}))
+    return bool(held.exclude(state__in=HALTED).update(**{name: getattr(job, name) for name in fields}))
 
 
 def _owner_gone(job: Job) -> bool:
@@ -125,14 +152,11 @@ def _finish(job: Job, error: str = "", state: str | None = None) -> None:
     job.error, job.progress, job.finished_at = error, 100, timezone.now()
     held_by, job.lease_owner, job.lease_until = job.lease_owner, "", None
     if job.kind == Kind.EXPORT and job.state != State.SUCCEEDED:
-        exports.discard(job.export)  # no half or cancelled file is kept
+        _keep_or_discard(job.export, failed=job.state == State.FAILED)
     with transaction.atomic():
         if not _save(job, ENDING_FIELDS, held_by=held_by):
             return  # it ended under this worker (cancelled), or another worker holds it now
-        # One notice per job, even if a redelivered task gets here again.
-        Notification.objects.get_or_create(
-            job=job, defaults={"user": job.owner, "tenant_id": job.tenant_id, "summary": job.domain_name[:255]}
-        )
+        _notify(job)
     if job.state == State.FAILED:
         record(
             actor=job.owner,
@@ -143,6 +167,108 @@ def _finish(job: Job, error: str = "", state: str | None = None) -> None:
             error=error,
             tenant=Tenant(job.tenant_id, job.region),
         )
+
+
+def _notify(job: Job) -> None:
+    """Tell the member their job ended or needs them: one notice per job (a redelivered task
+    never adds one); a job that asked them and has now ended brings its notice back as unread."""
+    notice, made = Notification.objects.get_or_create(
+        job=job, defaults={"user": job.owner, "tenant_id": job.tenant_id, "summary": job.domain_name[:255]}
+    )
+    if not made:
+        Notification.objects.filter(pk=notice.pk).update(read_at=None, created_at=timezone.now())
+
+
+def _keep_or_discard(export: Export, *, failed: bool) -> None:
+    """A cancelled export's file goes at once. A failed one keeps the lines it has checkpointed
+    until it would have expired, and "Export again" carries on from them (services.retry_export)."""
+    if failed and export.committed_bytes and exports.part_path(export).exists():
+        export.expires_at = timezone.now() + timedelta(hours=settings.EXPORT_EXPIRY_HOURS)
+        export.save(update_fields=["expires_at"])
+    else:
+        exports.discard(export)
+
+
+def _ask(job: Job, reason: str) -> None:
+    """Stop the job until its member decides about the call marked in ``job.sending``: no worker,
+    no reconciler and no deadline touches it meanwhile (jobs.services.resend_call, skip_call)."""
+    job.state, job.error, job.worked_at = State.ATTENTION, reason, timezone.now()
+    held_by, job.lease_owner, job.lease_until = job.lease_owner, "", None
+    with transaction.atomic():
+        fields = ["state", "error", "started_at", "sending", "worked_at", "lease_owner", "lease_until"]
+        if not _save(job, fields, held_by=held_by):
+            return
+        _notify(job)
+    call = job.sending or {}
+    detail = {"call": call.get("call", 0) + 1, "items": len(call.get("items", []))}
+    record(
+        actor=job.owner,
+        action=f"jobs.{job.kind}.unknown",
+        object_type="job",
+        object_id=job.pk,
+        ok=False,
+        detail=detail,
+        error=reason,
+        tenant=Tenant(job.tenant_id, job.region),
+    )
+
+
+def _maybe_done(error: PlcloudError) -> bool:
+    """Whether Plcloud may have carried out the change whose call raised ``error``.
+
+    Known not done: a call that never left (refused connection, connect timeout, open circuit),
+    a failed sign-in before it, and a refusal (4xx, 429). Unknown: no answer in time, a connection
+    dropped after the request left, a 5xx (a gateway or the service may fail after acting), and an
+    answer that could not be read or lacks what a call must return.
+    """
+    if not error.sent or error.path == "/tokens":
+        return False
+    if isinstance(error, AuthError | NotFound | ValidationError):
+        return False
+    if isinstance(error, Unavailable):
+        return error.status_code != 429
+    return isinstance(error, ProtocolError)
+
+
+def _send_change(job: Job, index: int, calls: int, items: list[JobItem], send):
+    """Send the job's change number ``index`` (of ``calls``, carrying ``items``) once: marked on
+    the job before it leaves, in its own transaction. Its answer, or None if the job is no longer
+    this worker's. Raises OutcomeUnknown when Plcloud may have carried it out without saying so."""
+    job.sending = {"call": index, "calls": calls, "items": [i.pk for i in items]}
+    job.worked_at = timezone.now()
+    if not _save(job, ["state", "error", "started_at", "sending", "worked_at"]):
+        return None
+    try:
+        return send()
+    except PlcloudError as error:
+        if _maybe_done(error):
+            raise OutcomeUnknown(explain(error).message) from error
+        job.sending = None  # known not carried out: it may be sent again later
+        _save(job, ["sending"])
+        raise
+
+
+def _answered(job: Job, upstream_id: object, done: list[JobItem]) -> bool:
+    """Save a change's answer: its upstream id, the items it carried out (``done``), and the
+    mark cleared, in one transaction. A saved answer is progress: the crash count starts again."""
+    job.upstream_ids = [*job.upstream_ids, upstream_id]
+    job.sending, job.crashes, job.worked_at = None, 0, timezone.now()
+    with transaction.atomic():
+        if done:
+            JobItem.objects.filter(pk__in=[i.pk for i in done]).update(state=ItemState.SUCCEEDED, progress=100)
+        if _save(job, ["state", "error", "started_at", "upstream_ids", "sending", "crashes", "worked_at"]):
+            return True
+        transaction.set_rollback(True)
+    return False
+
+
+def _unanswered(job: Job) -> bool:
+    """A change marked as being sent whose answer was never saved: the worker sending it died
+    between sending and saving. Plcloud may have carried it out, so the member is asked."""
+    if job.sending is None:
+        return False
+    _ask(job, _("The worker stopped while this call was being sent, before its answer was saved."))
+    return True
 
 
 def _start(job: Job) -> None:
@@ -160,12 +286,16 @@ def _step(job_id: int, owner: str, work, kind: str) -> float | None:
         _finish(job, _("The job did not end before its deadline."))
         return None
     if job.crashes >= settings.JOB_MAX_CRASHES:
-        _finish(job, _("The job stopped: its worker died %(n)s times while running it.") % {"n": job.crashes})
+        text = _("The job stopped: its worker died %(n)s times in a row without the job making progress.")
+        _finish(job, text % {"n": job.crashes})
         return None
     if _owner_gone(job):
         return None
     try:
         return work(job, client_for(job.owner, tenant=Tenant(job.tenant_id, job.region)))
+    except OutcomeUnknown as unknown:
+        _ask(job, unknown.reason)
+        return None
     except (ReconnectNeeded, AuthError) as error:
         if isinstance(error, Forbidden):
             _finish(job, explain(error).message)
@@ -173,57 +303,125 @@ def _step(job_id: int, owner: str, work, kind: str) -> float | None:
         job.state, job.error = State.WAITING, explain(error).message
         return _again(job, WAIT_FOR_RECONNECT)
     except Unavailable as error:
-        job.error = explain(error).message
+        # Plcloud unreachable or failing (a change raising this was known not to be carried out):
+        # tried again until the deadline.
+        job.error = _("Retrying: %(reason)s") % {"reason": _unavailable(error)}
         return _again(job, backoff(job.attempts))
+    except ProtocolError:
+        return _bad_read(job)
     except PlcloudError as error:
         _finish(job, explain(error).message)
         return None
 
 
+def _unavailable(error: Unavailable) -> str:
+    if isinstance(error, CircuitOpen):
+        return _("Plcloud is unavailable: it failed repeatedly, so the panel is not calling it for a short while.")
+    if isinstance(error, TimedOut):
+        return _("Plcloud did not answer within %(seconds)s seconds.") % {
+            "seconds": f"{settings.PLCLOUD_READ_TIMEOUT:g}"
+        }
+    return _("Plcloud is not reachable right now.")
+
+
+def _bad_read(job: Job) -> float | None:
+    """An answer to a read that could not be read (a change's never gets here: it is unknown).
+    Reads are safe to repeat: the step is tried again with the backoff, and the job fails only
+    after settings.JOB_MAX_BAD_READS of them in a row; what it has done so far is kept."""
+    job.bad_reads += 1
+    if job.bad_reads >= settings.JOB_MAX_BAD_READS:
+        text = _("The job stopped: %(n)s answers in a row from Plcloud could not be read.")
+        _finish(job, text % {"n": job.bad_reads})
+        return None
+    unreadable = _("Plcloud answered with something the panel could not read.")
+    job.error = _("Retrying: %(reason)s") % {"reason": unreadable}
+    return _again(job, backoff(job.bad_reads))
+
+
 def _flush_work(job: Job, client) -> None:
+    if _unanswered(job):
+        return
     _start(job)
-    for index, (urls, dirs) in enumerate(flush_batches(list(job.items.all()))):
+    batches = flush_batches(list(job.items.all()))
+    for index, (urls, dirs) in enumerate(batches):
         if index < len(job.upstream_ids):
-            continue  # sent by an earlier step
+            continue  # sent by an earlier step (or left out by its member: skip_call)
         if _owner_gone(job):
             return
-        answer = client.cdn.cache_flush(job.upstream_domain_id, urls=[i.url for i in urls], dirs=[i.url for i in dirs])
-        JobItem.objects.filter(pk__in=[i.pk for i in urls + dirs]).update(state=ItemState.SUCCEEDED, progress=100)
-        job.upstream_ids = [*job.upstream_ids, answer.get("flush_id", "")]
-        if not _save(job, ["state", "error", "started_at", "upstream_ids"]):
+
+        def flush(urls=urls, dirs=dirs) -> dict:
+            domain = job.upstream_domain_id
+            return client.cdn.cache_flush(domain, urls=[i.url for i in urls], dirs=[i.url for i in dirs])
+
+        answer = _send_change(job, index, len(batches), urls + dirs, flush)
+        if answer is None or not _answered(job, answer.get("flush_id", ""), urls + dirs):
             return
     _finish(job)
 
 
+def _submit_prefetch(client, chunk: list[JobItem]) -> object:
+    """Plcloud's request id for a new prefetch of ``chunk``: an answer without one is unreadable
+    (the prefetch may exist, but it cannot be followed)."""
+    request_id = client.cdn.prefetch([i.url for i in chunk]).get("request_id")
+    if request_id in (None, "") or not isinstance(request_id, str | int):
+        raise ProtocolError("the prefetch answer has no request_id", method="PUT", path="/cdn/prefetch")
+    return request_id
+
+
 def _prefetch_work(job: Job, client) -> float | None:
+    if _unanswered(job):
+        return None
     _start(job)
     items = list(job.items.all())
-    for chunk in prefetch_batches(items)[len(job.upstream_ids) :]:
+    batches = prefetch_batches(items)
+    for index in range(len(job.upstream_ids), len(batches)):
         if _owner_gone(job):
             return None
-        answer = client.cdn.prefetch([i.url for i in chunk])
+        chunk = batches[index]
         # Stored before any poll: a later step never submits the same URLs again.
-        job.upstream_ids = [*job.upstream_ids, answer["request_id"]]
-        if not _save(job, ["state", "error", "started_at", "upstream_ids"]):
+        request_id = _send_change(job, index, len(batches), chunk, lambda chunk=chunk: _submit_prefetch(client, chunk))
+        if request_id is None or not _answered(job, request_id, []):
             return None
     by_url = {i.url: i for i in items}
-    changed = []
+    moved = False
     for request_id in job.upstream_ids:
-        if _owner_gone(job):
+        if not request_id:
+            continue  # a call its member chose not to send again: nothing to follow
+        if _owner_gone(job) or not _touch(job):
             return None
-        for row in client.cdn.prefetch_query(request_id).get("urls") or []:
-            item = by_url.get(row.get("url"))
-            if item is not None and row.get("status") in ItemState.values:
-                seen = (row["status"], int(row.get("progress") or 0), row.get("error") or "")
-                if seen != (item.state, item.progress, item.error):
-                    item.state, item.progress, item.error = seen
-                    changed.append(item)
-    if changed:
-        JobItem.objects.bulk_update(changed, ["state", "progress", "error"])
+        changed = _polled(client, request_id, by_url)
+        if changed:  # saved poll by poll: a later poll's bad answer loses nothing
+            JobItem.objects.bulk_update(changed, ["state", "progress", "error"])
+            moved = True
+    job.bad_reads = 0
+    if moved:
+        job.crashes = 0  # progress: a worker that dies from here on starts the count again
     if all(i.state in (ItemState.SUCCEEDED, ItemState.FAILED) for i in items):
         _finish(job)
         return None
     return _again(job, _next_poll(job, sum(i.progress for i in items) // max(len(items), 1)))
+
+
+def _touch(job: Job) -> bool:
+    """Say that a worker is on the job now (its page tells that from a job waiting for one)."""
+    job.worked_at = timezone.now()
+    return _save(job, ["worked_at"])
+
+
+def _polled(client, request_id: object, by_url: dict[str, JobItem]) -> list[JobItem]:
+    """The items whose state Plcloud's answer for ``request_id`` changes, changed in place."""
+    rows = client.cdn.prefetch_query(request_id).get("urls")
+    if not isinstance(rows, list):
+        raise ProtocolError("the prefetch status has no list of urls", method="GET", path="/cdn/prefetch")
+    changed = []
+    for row in rows:
+        item = by_url.get(row.get("url")) if isinstance(row, dict) else None
+        if item is not None and row.get("status") in ItemState.values:
+            seen = (row["status"], int(row.get("progress") or 0), row.get("error") or "")
+            if seen != (item.state, item.progress, item.error):
+                item.state, item.progress, item.error = seen
+                changed.append(item)
+    return changed
 
 
 def _next_poll(job: Job, progress: int) -> float:
@@ -249,12 +447,14 @@ def _export_work(job: Job, client) -> float | None:
         return None  # ended meanwhile (its owner deactivated), or no longer this worker's
 
     def checkpoint(export: Export, progress: int) -> None:
+        # A page read and written is progress: the crash count and the bad reads start again.
+        now = timezone.now()
         with transaction.atomic():
-            held = Job.objects.filter(pk=job.pk, lease_owner=job.lease_owner).exclude(state__in=ENDED)
-            if not held.update(progress=progress, lease_until=timezone.now() + _lease()):
+            held = Job.objects.filter(pk=job.pk, lease_owner=job.lease_owner).exclude(state__in=HALTED)
+            if not held.update(progress=progress, lease_until=now + _lease(), crashes=0, bad_reads=0, worked_at=now):
                 raise exports.ExportStopped("lease lost")
             export.save(update_fields=["marker", "rows", "scanned", "committed_bytes"])
-        job.progress = progress
+        job.progress, job.crashes, job.bad_reads, job.worked_at = progress, 0, 0, now
         if _owner_gone(job):
             raise exports.ExportStopped("owner deactivated")
         if Export.objects.filter(pk=export.pk, cancel_requested=True).exists():
@@ -268,7 +468,8 @@ def _export_work(job: Job, client) -> float | None:
             _cancel(job, export)
         return None  # lease lost: the worker that holds it carries on
     except exports.OutOfRoom as error:
-        _finish(job, str(error))  # the part file goes with it: the room is given back at once
+        exports.discard(export)  # the room is given back at once
+        _finish(job, str(error))
         return None
     except OSError as error:
         exports.discard(export)
@@ -346,7 +547,8 @@ def reconcile() -> dict[str, int]:
     when it was submitted). A duplicate message is harmless: the lease lets one step run.
     """
     now = timezone.now()
-    free = (Q(lease_until__isnull=True) | Q(lease_until__lt=now)) & ~Q(state__in=ENDED)
+    # A job waiting for its member's decision is theirs: never sent again, never failed by its deadline.
+    free = (Q(lease_until__isnull=True) | Q(lease_until__lt=now)) & ~Q(state__in=HALTED)
     failed = 0
     for job_id in Job.objects.filter(free, deadline__lt=now).values_list("pk", flat=True):
         job = _claim(job_id, owner="reconciler")

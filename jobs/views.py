@@ -65,14 +65,22 @@ def job_detail(request, job_id: int):
 def job_progress(request, job_id: int):
     """The live part of the job page, polled by htmx; 286 tells htmx to stop once the job ended."""
     job = _get_job_for_user(request, job_id)
-    return render(request, "jobs/_job_progress.html", _progress(request, job), status=286 if job.ended else 200)
+    # A job waiting for its member's decision changes only when they decide: polling stops too.
+    done = job.ended or job.needs_decision
+    return render(request, "jobs/_job_progress.html", _progress(request, job), status=286 if done else 200)
 
 
 def _progress(request, job: Job) -> dict:
     """What the live part shows: the job, its items by state, and one page of them (?page=)."""
     counts = dict(job.items.order_by().values_list("state").annotate(n=Count("id")))
     items = Paginator(job.items.all(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    return {"job": job, "items": items, "counts": [(s, label, counts.get(s, 0)) for s, label in ItemState.choices]}
+    return {
+        "job": job,
+        "items": items,
+        "counts": [(s, label, counts.get(s, 0)) for s, label in ItemState.choices],
+        "stalled_since": presenters.stalled_since(job),
+        "unknown_call": presenters.unknown_call(job),
+    }
 
 
 @role_required(Role.VIEWER)
@@ -126,6 +134,31 @@ def job_retry(request, job_id: int):
     )
     presenters.say_queued(request, child, text)
     return redirect("jobs:detail", child.pk)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def job_resend(request, job_id: int):
+    """The member has checked that Plcloud did not carry out the call whose outcome was unknown."""
+    return _decide(request, job_id, services.resend_call, _("Sending that call again."))
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def job_skip(request, job_id: int):
+    """The call whose outcome was unknown is not sent again; the job carries on without it."""
+    return _decide(request, job_id, services.skip_call, _("That call will not be sent again."))
+
+
+def _decide(request, job_id: int, decide, text: str):
+    job = _get_job_for_user(request, job_id)
+    try:
+        decide(user=request.user, job=job)
+    except plans.PlanRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, text)
+    return redirect("jobs:detail", job.pk)
 
 
 def _domain_or_404(request):

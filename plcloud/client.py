@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 import requests
+import urllib3
 
 from plcloud.cdn import CdnManager
 from plcloud.circuit import Circuit
@@ -281,21 +282,33 @@ class Client:
             response = self.session.request(
                 method, url, json=json, params=params, headers=headers, timeout=self.timeout, allow_redirects=False
             )
+        except requests.ConnectTimeout:
+            raise TimedOut("could not connect to Plcloud in time", method=method, path=path, sent=False) from None
         except requests.Timeout:
             raise TimedOut("Plcloud did not answer in time", method=method, path=path) from None
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-            raise Unavailable(
-                "could not reach Plcloud (connection refused or dropped)", method=method, path=path
-            ) from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            if _never_connected(exc):
+                raise Unavailable(
+                    "could not reach Plcloud (connection refused)", method=method, path=path, sent=False
+                ) from None
+            raise Unavailable("the connection to Plcloud was dropped", method=method, path=path) from None
         except requests.RequestException as exc:
             raise PlcloudError(
-                f"the request could not be sent ({type(exc).__name__})", method=method, path=path
+                f"the request could not be sent ({type(exc).__name__})", method=method, path=path, sent=False
             ) from None
         log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
         document = read_answer(response, method, path)
         if token is not None and self.on_answer is not None:
             self.on_answer(method, path, response.content)
         return document
+
+
+def _never_connected(error: requests.RequestException) -> bool:
+    """Whether the connection failed before a byte of the request left: refused, unresolvable
+    host, connect timeout (urllib3 reports them all as a ConnectTimeoutError under MaxRetryError).
+    A connection dropped after that may have carried the request to Plcloud."""
+    reason = getattr(error.args[0] if error.args else None, "reason", None)
+    return isinstance(reason, urllib3.exceptions.ConnectTimeoutError)
 
 
 def identity_version(

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 
 class PlcloudError(Exception):
-    def __init__(self, message: str, *, status_code: int | None = None, method: str = "", path: str = ""):
+    def __init__(
+        self, message: str, *, status_code: int | None = None, method: str = "", path: str = "", sent: bool = True
+    ):
         super().__init__(message)
         self.message = message
         self.status_code = status_code
         self.method = method
         self.path = path
+        # False when the request never left (a refused connection, a connect timeout, an open
+        # circuit): Plcloud cannot have acted on it, so even a change may be sent again.
+        self.sent = sent
 
     def __str__(self) -> str:
         where = f"{self.method} {self.path}".strip()
@@ -48,6 +53,9 @@ class TimedOut(Unavailable):
 
 class CircuitOpen(Unavailable):
     """Not sent: the caller's circuit breaker holds calls to this service after repeated failures."""
+
+    def __init__(self, message: str, **where: object) -> None:
+        super().__init__(message, **{**where, "sent": False})
 
 
 class ProtocolError(PlcloudError):

@@ -281,8 +281,8 @@ CELERY_TASK_ROUTES = {"jobs.tasks.run_export": {"queue": EXPORT_QUEUE}}
 # strands no reserved work. Time limits stop a step that hangs (a step is short: a page, a poll
 # or an export slice of EXPORT_SLICE seconds); the hard limit stays under the job lease, so a
 # killed step's job is free again before anyone waits on it. A task that keeps killing its
-# worker is not redelivered for ever: the job counts the leases it took over
-# (JOB_MAX_CRASHES), and the reconciler re-queues only jobs no live worker holds.
+# worker is not redelivered for ever: the job counts the leases it took over since it last made
+# progress (JOB_MAX_CRASHES), and the reconciler re-queues only jobs no live worker holds.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -294,11 +294,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # Seconds: a job's lease (renewed while a step works; must exceed CELERY_TASK_TIME_LIMIT), when
-# a queued job nobody ran is queued again, how often the reconciler looks, crashes before failing.
+# a queued job nobody ran is queued again, how often the reconciler looks; and the crashes in a
+# row without progress (a worker dying with nothing saved since the last one) before failing.
 JOB_LEASE_SECONDS = env.integer("JOB_LEASE_SECONDS", 300, minimum=2)
 JOB_REQUEUE_SECONDS = env.integer("JOB_REQUEUE_SECONDS", 120, minimum=1)
 JOB_RECONCILE_SECONDS = env.integer("JOB_RECONCILE_SECONDS", 30, minimum=1)
 JOB_MAX_CRASHES = env.integer("JOB_MAX_CRASHES", 3, minimum=1)
+# Answers to a job's reads (a prefetch poll, a log page) that could not be read, in a row, before
+# the job fails: reads are safe to repeat, so one bad answer is retried with the job's backoff.
+# 10: at a 2% rate of bad answers ten in a row never happen in practice (1 in 10^17), and ten
+# tries with the backoff span about two minutes: a proxy's maintenance page (an HTML 200) that
+# lasts longer fails the job with the reason rather than keep it going until its deadline.
+JOB_MAX_BAD_READS = env.integer("JOB_MAX_BAD_READS", 10, minimum=1)
 # Beat: how often members' tickets are checked for new support replies, and how many members a
 # run reads (one Plcloud call each; those checked longest ago first).
 TICKET_CHECK_SECONDS = env.integer("TICKET_CHECK_SECONDS", 60, minimum=10)

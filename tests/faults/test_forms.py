@@ -15,7 +15,7 @@ MESSAGES = {
     "check before trying again.",
     "drop_rate": "The connection to Plcloud was lost before it answered. The change may have been made: "
     "check before trying again.",
-    "error_rate": "Plcloud is not reachable right now. Nothing was lost; try again in a minute.",
+    "error_rate": "Plcloud answered with a server error. The change may have been made: check before trying again.",
 }
 
 

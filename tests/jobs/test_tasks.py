@@ -71,6 +71,7 @@ def test_an_expired_token_without_a_kept_password_makes_the_job_wait(prefetch_jo
 
 
 def test_an_unreachable_plcloud_is_retried_with_a_bounded_backoff(prefetch_job, clean_faults):
+    assert tasks.prefetch_step(prefetch_job.pk, owner="test") is not None  # submitted: polls are reads
     clean_faults.set_faults(error_rate=1.0, scope="service")
     countdown = tasks.prefetch_step(prefetch_job.pk, owner="test")
     prefetch_job.refresh_from_db()

@@ -83,8 +83,9 @@ def test_killed_workers_lose_no_job_and_write_no_line_twice(
     count(LINE, "jobs duplicated", len(files) - 1 + len(prefetch.upstream_ids) - 1)
     count(LINE, "export lines lost", len(wire) - len(set(map(tuple, lines))))
     count(LINE, "export lines duplicated", len(lines) - len(set(map(tuple, lines))))
-    assert export.state == "succeeded" and export.crashes == 1
-    assert prefetch.state in ("succeeded", "partial", "failed") and prefetch.crashes == 1
+    # Each takeover was counted, and the progress made after it started the count again.
+    assert export.state == "succeeded" and export.crashes == 0
+    assert prefetch.state in ("succeeded", "partial", "failed") and prefetch.crashes == 0
     assert len(prefetch.upstream_ids) == 1 and prefetch_requests(sandbox) - prefetches_before == 1
     assert files == [f"job-{export.pk}.csv.gz"]  # one complete file, no .part left
     assert len(wire) == 15 * 7200 and lines == wire
