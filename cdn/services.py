@@ -125,7 +125,10 @@ def add_common_urls(request, *, urls: list[str]) -> int:
     added = 0
     try:
         for start in range(0, len(urls), URLS_PER_CALL):
-            added += len(client.cdn.create_urls(urls[start : start + URLS_PER_CALL]))
+            batch = urls[start : start + URLS_PER_CALL]
+            made = client.cdn.create_urls(batch)
+            # An answer that names no items (the SDK's object) still means the batch was made.
+            added += len(batch) if made is None else len(made)
     except PlcloudError as error:
         record(
             actor=request.user,

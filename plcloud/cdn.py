@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from plcloud._shapes import as_dict, as_list, segment
+from plcloud._shapes import as_dict, as_list, segment, written, written_items
 from plcloud.errors import PlcloudError, ProtocolError
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ class CdnManager:
     def _call(self, method: str, path: str, **kwargs: object) -> object:
         return self.client.call(method, path, WRAPPER, **kwargs)
 
+    def _change(self, method: str, path: str, body: object) -> object:
+        return self.client.change(method, path, WRAPPER, json=body)
+
     # Domains
     def list(self) -> list[dict]:
         return as_list(self._call("GET", DOMAINS_PATH), "domains")
@@ -47,10 +50,10 @@ class CdnManager:
             "type": type,
             "icp_record": icp_record,
         }
-        return as_dict(self._call("POST", "/cdn/domain", json={"domain": body}), "a domain")
+        return written(self._change("POST", "/cdn/domain", {"domain": body}))
 
     def update(self, domain_id: int | str, **kwargs: object) -> dict:
-        return as_dict(self._call("PUT", f"/cdn/domain/{segment(domain_id)}", json={"domain": kwargs}), "a domain")
+        return written(self._change("PUT", f"/cdn/domain/{segment(domain_id)}", {"domain": kwargs}))
 
     def get(self, domain_id: int | str) -> dict:
         return as_dict(self._call("GET", f"/cdn/domain/{segment(domain_id)}"), "a domain")
@@ -70,9 +73,7 @@ class CdnManager:
         return as_list(self._call("GET", f"/cdn/flow/{segment(domain_id)}", params=params or None), "flow points")
 
     def recharge(self, flow: int) -> dict:
-        return as_dict(
-            self._call("POST", f"/recharge/{segment(self._project_id())}/cdn_flow", json={"flow": flow}), "a recharge"
-        )
+        return written(self._change("POST", f"/recharge/{segment(self._project_id())}/cdn_flow", {"flow": flow}))
 
     def balance(self) -> dict:
         """The prepaid traffic balance (the sandbox's extension; not an SDK call)."""
@@ -86,8 +87,10 @@ class CdnManager:
         return self.client.tenant_id
 
     # Common URLs
-    def create_urls(self, urls: list[str]) -> list[dict]:
-        return as_list(self._call("POST", "/cdn/urls", json={"urls": list(urls)}), "common URLs")
+    def create_urls(self, urls: list[str]) -> list[dict] | None:
+        """The common URLs made, as the answer lists them; None when it names none (the SDK reads an
+        object here, whose fields are not known: the URLs were made all the same)."""
+        return written_items(self._change("POST", "/cdn/urls", {"urls": list(urls)}), "urls")
 
     def list_urls(self) -> list[dict]:
         return as_list(self._call("GET", "/cdn/urls"), "common URLs")
@@ -102,10 +105,10 @@ class CdnManager:
             body["urls"] = list(urls)
         if dirs:
             body["dirs"] = list(dirs)
-        return as_dict(self._call("PUT", "/cdn/cache_flush", json={"domain": body}), "a flush")
+        return written(self._change("PUT", "/cdn/cache_flush", {"domain": body}))
 
     def prefetch(self, urls: list[str]) -> dict:
-        return as_dict(self._call("PUT", "/cdn/prefetch", json={"urls": list(urls)}), "a prefetch request")
+        return written(self._change("PUT", "/cdn/prefetch", {"urls": list(urls)}))
 
     def prefetch_query(self, request_id: str) -> dict:
         return as_dict(self._call("GET", f"/cdn/prefetch/{segment(request_id)}"), "a prefetch status")

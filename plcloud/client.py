@@ -215,6 +215,24 @@ class Client:
             return document
         return unwrap(document, wrapper, method, path)
 
+    def change(self, method: str, path: str, wrapper: str, *, json: object = None) -> object:
+        """A call that changes something. Once Plcloud answered 2xx the change was made, so its
+        answer is taken as it came (WIRE.md fixes the SDK's shapes, not the service's): the payload
+        under ``wrapper`` when it is there, else the whole document; None when the body was not
+        JSON. Never a ProtocolError after the change was made: the caller records what came."""
+        try:
+            document = self.call(method, path, None, json=json)
+        except ProtocolError as error:
+            if error.status_code is None or not 200 <= error.status_code < 300:
+                raise
+            log.info("%s %s answered %s with a body that is not JSON; taken as done", method, path, error.status_code)
+            return None
+        if isinstance(document, dict) and wrapper in document:
+            return document[wrapper]
+        if document is not None:
+            log.info("%s %s answered without its %r key; taken as done", method, path, wrapper)
+        return document
+
     def _expired(self) -> bool:
         if self._token_expires is None or not self.can_reauthenticate:
             return False

@@ -50,6 +50,10 @@ class OtherVendor(BaseHTTPRequestHandler):
             self._answer(201, {"cdn": {"domainId": 1, "domainName": "a.example.com", "vendorField": [1, 2]}})
         elif self.path == "/api/ticket":
             self._answer(422, {"message": "summary too long"})
+        elif self.path == "/api/cdn/urls":  # an object, as the SDK reads it, naming no items
+            self._answer(200, {"cdn": {"created": 2}})
+        elif self.path.startswith("/api/ticket/reply/"):  # done, said in words
+            self._answer(200, b"OK", "text/plain")
         else:
             self._answer(404, b"<html>not here</html>", "text/html")
 
@@ -60,11 +64,16 @@ class OtherVendor(BaseHTTPRequestHandler):
             self._answer(200, {"cdn": [{"time": "2026-01-01T00:00:00Z"}]})
         elif self.path == "/api/ticket":
             self._answer(503, b"<html>maintenance</html>", "text/html")
+        elif self.path == "/api/cdn/urls":  # keystoneclient's other list shape
+            self._answer(200, {"cdn": {"values": [{"id": 7, "url": "http://a.example.com/x"}]}})
         else:
             self._answer(404, b"<html>not here</html>", "text/html")
 
     def do_PUT(self):
         self._read()
+        if self.path == "/api/cdn/cache_flush":  # done, with an answer of its own (no wrapper)
+            self._answer(200, {"result": "ok"})
+            return
         self._answer(401, {"unauthorized": {"message": "token expired", "code": 401}})
 
     def do_DELETE(self):
@@ -118,3 +127,14 @@ def test_it_sorts_other_error_bodies_into_the_same_classes(other):
     with pytest.raises(AuthError) as caught:
         other.cdn.update(1, enable=False)
     assert caught.value.message == "token expired"
+
+
+def test_a_change_never_fails_on_the_shape_of_its_answer(other):
+    """Once Plcloud answered 2xx the change was made: whatever came is taken, never an error."""
+    assert other.cdn.create_urls(["http://a.example.com/x", "http://a.example.com/y"]) is None  # made, items not named
+    assert other.ticket.reply("tk-1", "thanks") == {}  # not JSON at all
+    assert other.cdn.cache_flush(1, urls=["http://a.example.com/x"]) == {"result": "ok"}  # no "cdn" key: as it came
+
+
+def test_it_reads_a_list_given_as_values_as_keystoneclient_does(other):
+    assert other.cdn.list_urls() == [{"id": 7, "url": "http://a.example.com/x"}]
