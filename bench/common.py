@@ -44,10 +44,12 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {system}"
 
 
-def start_sandbox(work: Path, **timings: float):
+def start_sandbox(work: Path, wire: str | None = None, **timings: float):
+    """The bench's sandbox; ``wire="sdk"`` serves only what the vendor's SDK reads."""
     from tests.helpers import TEST_TIMINGS, SandboxProcess
 
-    sandbox = SandboxProcess(work / "sandbox.sqlite3", timings={**TEST_TIMINGS, **timings})
+    name = "sandbox.sqlite3" if wire is None else f"sandbox-{wire}.sqlite3"
+    sandbox = SandboxProcess(work / name, timings={**TEST_TIMINGS, **timings}, wire=wire)
     sandbox.start()
     return sandbox
 

@@ -12,7 +12,7 @@ from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors
 from cdn.forms import LogWindowForm
-from cdn.logs import Cursor, scan
+from cdn.logs import Cursor, scan, sizing
 from cdn.presenters import decorate
 from connections.services import client_for_request, explain, read
 from jobs import services as job_services
@@ -20,6 +20,7 @@ from jobs.exports import matcher
 from jobs.plans import PlanRefused
 from jobs.presenters import say_queued
 from plcloud import PlcloudError
+from plcloud.log_window import LogWindow
 
 
 def _domain(request, domain_id: str):
@@ -45,20 +46,17 @@ def domain_logs(request, domain_id: str):
     context = {"domain": domain, "problem": problem, "form": form, "page": None}
     if domain is None or not form.is_valid():
         return render(request, "cdn/domain_logs.html", context, status=200 if form.is_valid() else 400)
-    cursor = Cursor.unsign(request.GET["after"]) if request.GET.get("after") else None
-    if request.GET.get("after") and cursor is None:
-        form.add_error(None, _("That page link is damaged or out of date; showing the first page."))
     window = form.window()
     keep = matcher(**{k: window[k] for k in ("status_class", "cache_state", "url_contains")})
-
-    def fetch(marker, limit):
-        return client.cdn.request_log_page(
-            domain_id, window["log_type"], window["start_at"], window["end_at"], limit=limit, marker=marker
-        )
-
     try:
         client = client_for_request(request)
-        page = scan(fetch, keep, cursor)
+        log = LogWindow(
+            client.cdn, domain_id, window["log_type"], window["start_at"], window["end_at"], sizing=sizing(bool(keep))
+        )
+        cursor = Cursor.unsign(request.GET["after"], log) if request.GET.get("after") else None
+        if request.GET.get("after") and cursor is None:
+            form.add_error(None, _("That page link is damaged or out of date; showing the first page."))
+        page = scan(log, keep, cursor)
     except PlcloudError as error:
         context["problem"] = explain(error)
         return render(request, "cdn/domain_logs.html", context)
@@ -66,7 +64,7 @@ def domain_logs(request, domain_id: str):
     query.pop("after", None)
     context.update(page=page, first_query=query.urlencode())
     if page.next is not None:
-        query["after"] = page.next.sign()
+        query["after"] = page.next.sign(log)
         context["next_query"] = query.urlencode()
     return render(request, "cdn/domain_logs.html", context)
 

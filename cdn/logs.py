@@ -1,9 +1,12 @@
 """Reading a window of a domain's request log a page at a time, with the panel's filters.
 
-Plcloud pages the log with an opaque marker and filters nothing, so the panel scans pages and
-keeps the matching entries. A position in the log is (marker of an upstream page, entries of it
-already shown, page size); it travels signed in the page's links, so a tampered one is refused
-here instead of being sent upstream.
+Plcloud filters nothing, and may page a long window or answer it whole (WIRE.md: the SDK has no
+paging), so the panel reads the window in time slices (``plcloud.log_window``), oldest first,
+and keeps the matching entries. A page reads at most MAX_ANSWERS answers and MAX_SCANNED entries.
+A position in the log is (the slice: its start, length, and the service's marker within it when
+it pages; entries of it already shown); it travels signed in the page's links, bound to the
+domain and window it was made for, so a tampered or stray one is refused here instead of being
+sent upstream.
 """
 
 from __future__ import annotations
@@ -13,30 +16,60 @@ from dataclasses import dataclass
 
 from django.core import signing
 
+from plcloud.log_window import MAX_SPAN, MB, MIN_SPAN, LogWindow, Position, Sizing, utc
+
 ROWS_PER_PAGE = 100
-# Unfiltered, one upstream page is one panel page; filtered, bigger pages and a bounded scan.
-PLAIN_LIMIT = ROWS_PER_PAGE
-FILTERED_LIMIT = 2_000
-MAX_SCANNED_PAGES = 10
+# Unfiltered, one answer of a service that pages is one panel page, and a slice of a service that
+# does not holds about ten pages (read again for each, from its start): small answers, a quick
+# page. Filtered, answers of about 2,000 entries and a bounded scan.
+PLAIN = Sizing(limit=ROWS_PER_PAGE, target_entries=1_000, target_bytes=MB, max_bytes=4 * MB, first_span=60.0)
+FILTERED = Sizing.for_limit(2_000, target_bytes=MB, max_bytes=4 * MB, first_span=60.0)
+MAX_ANSWERS = 10
+MAX_SCANNED = 20_000
 _SALT = "cdn.logs.cursor"
+# A position is the panel's own: nothing in it is ever longer than this (a marker is Plcloud's).
+_MAX_MARKER = 2_000
+_MAX_SKIP = 1_000_000
+
+
+def sizing(filtered: bool) -> Sizing:
+    return FILTERED if filtered else PLAIN
 
 
 @dataclass(frozen=True)
 class Cursor:
-    marker: str | None
+    position: Position
     skip: int
-    limit: int
 
-    def sign(self) -> str:
-        return signing.dumps([self.marker, self.skip, self.limit], salt=_SALT, compress=True)
+    def sign(self, window: LogWindow) -> str:
+        p = self.position
+        data = [*_bound_to(window), p.at.isoformat(), p.span, p.marker, p.seen, self.skip]
+        return signing.dumps(data, salt=_SALT, compress=True)
 
     @classmethod
-    def unsign(cls, value: str) -> Cursor | None:
+    def unsign(cls, value: str, window: LogWindow) -> Cursor | None:
+        """The position, if it is one this panel signed for this domain and window; else None."""
         try:
-            marker, skip, limit = signing.loads(value, salt=_SALT)
-        except (signing.BadSignature, ValueError, TypeError):
+            *bound, at, span, marker, seen, skip = signing.loads(value, salt=_SALT)
+            position = Position(utc(at), float(span), marker, int(seen))
+            skip = int(skip)
+        except (signing.BadSignature, ValueError, TypeError, AttributeError):
             return None
-        return cls(marker, int(skip), int(limit))
+        valid = (
+            bound == _bound_to(window)
+            and window.start <= position.at < window.end
+            and MIN_SPAN <= position.span <= MAX_SPAN
+            and (marker is None or (isinstance(marker, str) and len(marker) <= _MAX_MARKER))
+            and 0 <= position.seen <= _MAX_SKIP
+            and 0 <= skip <= _MAX_SKIP
+        )
+        return cls(position, skip) if valid else None
+
+
+def _bound_to(window: LogWindow) -> list:
+    """What a position belongs to: a marker is only good for the query it came from."""
+    start, end = window.start.isoformat(), window.end.isoformat()
+    return [str(window.domain_id), window.log_type, start, end, window.sizing.limit]
 
 
 @dataclass(frozen=True)
@@ -48,25 +81,25 @@ class LogPage:
     cut_short: bool
 
 
-def scan(fetch: Callable[[str | None, int], tuple[list[dict], str | None]], keep, cursor: Cursor | None) -> LogPage:
-    """Up to ROWS_PER_PAGE entries from ``cursor`` on; ``fetch(marker, limit)`` reads one upstream page."""
-    if cursor is None:
-        cursor = Cursor(None, 0, PLAIN_LIMIT if keep is None else FILTERED_LIMIT)
-    marker, skip, limit = cursor.marker, cursor.skip, cursor.limit
+def scan(window: LogWindow, keep: Callable[[dict], bool] | None, cursor: Cursor | None) -> LogPage:
+    """Up to ROWS_PER_PAGE matching entries from ``cursor`` on (the window's start without one)."""
+    position, skip = (cursor.position, cursor.skip) if cursor else (window.first(), 0)
     rows: list[dict] = []
-    scanned = 0
-    for _ in range(MAX_SCANNED_PAGES):
-        entries, next_marker = fetch(marker, limit)
+    scanned = answers = 0
+    while position is not None and answers < MAX_ANSWERS and scanned < MAX_SCANNED:
+        piece = window.read(position)
+        answers += piece.calls
+        entries = piece.entries
         for index in range(skip, len(entries)):
             scanned += 1
             if keep is None or keep(entries[index]):
                 rows.append(entries[index])
                 if len(rows) == ROWS_PER_PAGE:
                     if index + 1 < len(entries):
-                        return LogPage(rows, Cursor(marker, index + 1, limit), scanned, False)
-                    following = Cursor(next_marker, 0, limit) if next_marker else None
+                        return LogPage(rows, Cursor(piece.position, index + 1), scanned, False)
+                    following = Cursor(piece.next, 0) if piece.next else None
                     return LogPage(rows, following, scanned, False)
-        if next_marker is None:
-            return LogPage(rows, None, scanned, False)
-        marker, skip = next_marker, 0
-    return LogPage(rows, Cursor(marker, 0, limit), scanned, True)
+        position, skip = piece.next, 0
+    if position is None:
+        return LogPage(rows, None, scanned, False)
+    return LogPage(rows, Cursor(position, 0), scanned, True)

@@ -1,10 +1,12 @@
-"""Request-log exports: a window's pages written as one gzip CSV, in constant memory, resumable.
+"""Request-log exports: a window written as one gzip CSV, in constant memory, resumable.
 
-The file is a chain of gzip members, one per page (a valid gzip stream: readers join members).
-After each page the row records how many bytes and lines are final and where the next page
-starts; a run that resumes after a crash cuts the file back to that point, so no line is ever
-written twice and no work before the checkpoint is lost. The file is written as ``.part`` and
-renamed into place only once complete, so a half file is never served.
+The window is read in time slices (``plcloud.log_window``: each answer holds about 8,000 entries
+whether Plcloud pages or not), and the file is a chain of gzip members, one per answer (a valid
+gzip stream: readers join members). After each answer the row records how many bytes and lines
+are final and where the next answer starts (the end of the last slice fully written, and the
+marker within a slice that pages); a run that resumes after a crash cuts the file back to that
+point, so no line is ever written twice and no work before the checkpoint is lost. The file is
+written as ``.part`` and renamed into place only once complete, so a half file is never served.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 
@@ -25,9 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs.models import Export
+from plcloud.log_window import LogWindow, Piece, Position, Sizing
 
 COLUMNS = ("time", "client_ip", "method", "url", "status", "bytes", "cache", "response_ms", "referer", "user_agent")
+# Entries asked for per answer (honoured by a service that pages); slices aim at 4/5 of it.
 PAGE_SIZE = 10_000
+# The first slice of a window, before an answer has shown the domain's rate: five minutes of the
+# busiest seeded domain are 4,500 entries.
+FIRST_SLICE_SECONDS = 300.0
+# What a checkpoint saves (jobs.models.Export).
+CHECKPOINT_FIELDS = ["covered_until", "marker", "slice_seconds", "rows", "scanned", "committed_bytes"]
 # Fast zlib: the file is written once and read a few times; level 6 costs twice the CPU for ~10%.
 COMPRESS_LEVEL = 3
 STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
@@ -163,38 +171,62 @@ def _lines(entries: list[dict], keep: Callable[[dict], bool] | None) -> tuple[by
     return "\n".join(lines).encode(), len(rows)
 
 
-def _progress(export: Export, entries: list[dict], done: bool) -> int:
-    if done:
+def _progress(export: Export) -> int:
+    """The share of the window written (up to when the export was asked for: later has no entries)."""
+    if _complete(export):
         return 100
-    try:
-        last = datetime.fromisoformat(entries[-1]["time"].replace("Z", "+00:00"))
-    except (KeyError, IndexError, TypeError, ValueError):
-        return 0
     end = min(export.end_at, export.job.created_at)
     span = (end - export.start_at).total_seconds()
-    return max(0, min(99, int((last - export.start_at).total_seconds() * 100 / span))) if span > 0 else 0
+    covered = (export.covered_until - export.start_at).total_seconds()
+    return max(0, min(99, int(covered * 100 / span))) if span > 0 else 0
+
+
+def _complete(export: Export) -> bool:
+    """Whether the checkpoint covers the whole window."""
+    return export.covered_until is not None and export.covered_until >= export.end_at
+
+
+def _window(export: Export, client) -> LogWindow:
+    job = export.job
+    sizing = Sizing.for_limit(PAGE_SIZE, first_span=FIRST_SLICE_SECONDS)
+    return LogWindow(client.cdn, job.upstream_domain_id, export.log_type, export.start_at, export.end_at, sizing=sizing)
+
+
+def _resume(export: Export, window: LogWindow) -> Position | None:
+    if export.covered_until is None:
+        return window.first()
+    span = export.slice_seconds or window.sizing.first_span
+    return Position(export.covered_until, span, export.marker or None)
+
+
+def _advance(export: Export, piece: Piece) -> None:
+    """The checkpoint after ``piece`` (saved by the caller's ``checkpoint``)."""
+    following = piece.next
+    if following is None:
+        export.covered_until, export.marker, export.slice_seconds = export.end_at, "", 0
+    else:
+        export.covered_until, export.marker = following.at, following.marker or ""
+        export.slice_seconds = following.span
 
 
 def write(export: Export, client, *, checkpoint: Callable[[Export, int], None], seconds: float) -> bool:
-    """Write pages for about ``seconds``; True once the whole window is in the final file.
+    """Write answers for about ``seconds``; True once the whole window is in the final file.
 
-    ``checkpoint(export, progress)`` saves the row after each page and raises ExportStopped when
+    ``checkpoint(export, progress)`` saves the row after each answer and raises ExportStopped when
     the export must not go on (cancelled, or its lease lost).
     """
     keep = matcher(status_class=export.status_class, cache_state=export.cache_state, url_contains=export.url_contains)
     part = part_path(export)
     _private_folder(part.parent)
+    window = _window(export, client)
 
-    def fetch(marker: str | None):
-        job = export.job
-        window = (export.log_type, export.start_at, export.end_at)
-        return client.cdn.request_log_page(job.upstream_domain_id, *window, limit=PAGE_SIZE, marker=marker)
-
-    if not part.exists():
-        if export.committed_bytes and not export.marker and final_path(export).exists():
+    # A checkpoint without covered_until was made before exports read time slices: its marker
+    # named a page of the whole window, which no slice can go on from, so the file starts over.
+    if not part.exists() or export.covered_until is None:
+        if export.committed_bytes and _complete(export) and final_path(export).exists():
             return _finished(export)  # renamed by a run that died before it saved the row
         export.committed_bytes = export.rows = export.scanned = 0
-        export.marker = ""
+        export.covered_until, export.marker, export.slice_seconds = None, "", 0
     until = time.monotonic() + seconds
     descriptor = os.open(part, os.O_RDWR | os.O_CREAT, FILE_MODE)
     os.fchmod(descriptor, FILE_MODE)  # the umask cuts os.open's mode; a part from an older run may be wider
@@ -203,24 +235,25 @@ def write(export: Export, client, *, checkpoint: Callable[[Export, int], None], 
         out.seek(export.committed_bytes)
         if export.committed_bytes == 0:
             out.write(gzip.compress(",".join(COLUMNS).encode() + b"\n", COMPRESS_LEVEL, mtime=0))
-        # The next page is fetched while this one is written: the sandbox or Plcloud works meanwhile.
-        pending = pool.submit(fetch, export.marker or None)
+        # The next answer is fetched while this one is written: the sandbox or Plcloud works meanwhile.
+        pending = pool.submit(window.read, _resume(export, window))
         while True:
-            entries, marker = pending.result()
-            if marker is not None and time.monotonic() < until:
-                pending = pool.submit(fetch, marker)
-            data, count = _lines(entries, keep)
+            piece = pending.result()
+            if piece.next is not None and time.monotonic() < until:
+                pending = pool.submit(window.read, piece.next)
+            data, count = _lines(piece.entries, keep)
             if data:
                 member = gzip.compress(data, COMPRESS_LEVEL, mtime=0)
                 _check_room(len(member))
                 out.write(member)
             out.flush()
             os.fsync(out.fileno())
-            export.committed_bytes, export.marker = out.tell(), marker or ""
+            export.committed_bytes = out.tell()
+            _advance(export, piece)
             export.rows += count
-            export.scanned += len(entries)
-            checkpoint(export, _progress(export, entries, marker is None))
-            if marker is None:
+            export.scanned += len(piece.entries)
+            checkpoint(export, _progress(export))
+            if piece.next is None:
                 break
             if time.monotonic() >= until:
                 return False

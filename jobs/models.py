@@ -154,9 +154,14 @@ class Export(models.Model):
     status_class = models.CharField(max_length=3, blank=True)
     cache_state = models.CharField(max_length=4, blank=True)
     url_contains = models.CharField(max_length=200, blank=True)
-    # The checkpoint: the file holds exactly ``rows`` lines in ``committed_bytes`` bytes, and the
-    # next page starts at ``marker``. A resumed run cuts the file back to it, so no line repeats.
+    # The checkpoint: the file holds exactly ``rows`` lines in ``committed_bytes`` bytes: every
+    # entry before ``covered_until`` (the end of the last time slice fully written; the window is
+    # read a slice at a time, plcloud.log_window), and, when that slice's answer pages, its pages
+    # before ``marker``. The next slice is ``slice_seconds`` long. A resumed run cuts the file back
+    # to the checkpoint and reads on from there, so no line repeats and none is lost.
+    covered_until = models.DateTimeField(null=True, blank=True)
     marker = models.TextField(blank=True)
+    slice_seconds = models.FloatField(default=0)
     rows = models.PositiveBigIntegerField(default=0)
     scanned = models.PositiveBigIntegerField(default=0)
     committed_bytes = models.PositiveBigIntegerField(default=0)

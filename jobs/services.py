@@ -159,8 +159,9 @@ def _carry_on(old: Export, new: Export) -> None:
     before the new job is queued. If the file is gone by then, the new export starts over."""
     if old.job.state != State.FAILED or not old.committed_bytes or not exports.part_path(old).exists():
         return
-    new.marker, new.rows, new.scanned, new.committed_bytes = old.marker, old.rows, old.scanned, old.committed_bytes
-    new.save(update_fields=["marker", "rows", "scanned", "committed_bytes"])
+    for field in exports.CHECKPOINT_FIELDS:
+        setattr(new, field, getattr(old, field))
+    new.save(update_fields=exports.CHECKPOINT_FIELDS)
     # Its bytes now count once, against the new export (jobs.limits).
     Export.objects.filter(pk=old.pk).update(committed_bytes=0)
 

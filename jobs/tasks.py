@@ -453,7 +453,7 @@ def _export_work(job: Job, client) -> float | None:
             held = Job.objects.filter(pk=job.pk, lease_owner=job.lease_owner).exclude(state__in=HALTED)
             if not held.update(progress=progress, lease_until=now + _lease(), crashes=0, bad_reads=0, worked_at=now):
                 raise exports.ExportStopped("lease lost")
-            export.save(update_fields=["marker", "rows", "scanned", "committed_bytes"])
+            export.save(update_fields=exports.CHECKPOINT_FIELDS)
         job.progress, job.crashes, job.bad_reads, job.worked_at = progress, 0, 0, now
         if _owner_gone(job):
             raise exports.ExportStopped("owner deactivated")

@@ -3,6 +3,7 @@
 from plcloud.circuit import Circuit
 from plcloud.client import Client, RetryPolicy, identity_version
 from plcloud.errors import (
+    AnswerTooLarge,
     AuthError,
     CircuitOpen,
     EndpointNotFound,
@@ -16,6 +17,7 @@ from plcloud.errors import (
 )
 
 __all__ = [
+    "AnswerTooLarge",
     "AuthError",
     "Circuit",
     "CircuitOpen",

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from plcloud._shapes import as_dict, as_list, segment, written, written_items
 from plcloud.errors import PlcloudError, ProtocolError
+from plcloud.log_window import LogWindow, Sizing
 
 if TYPE_CHECKING:
     from plcloud.client import Client
 
 WRAPPER = "cdn"
 DOMAINS_PATH = "/cdn/domain"
+# A request-log answer is read no further (AnswerTooLarge): a service that answers a whole
+# window at once (the SDK has no paging) could send gigabytes. Slices aim far below it.
+LOG_ANSWER_MAX_BYTES = Sizing.max_bytes
 
 
 def iso(value: datetime | str | None) -> str | None:
@@ -123,8 +127,11 @@ class CdnManager:
         limit: int | None = None,
         marker: str | None = None,
     ) -> list[dict]:
-        """One page of the log, as the SDK's call answers: the first page unless ``marker`` is given."""
-        return self.request_log_page(domain_id, type, start_at, end_at, limit=limit, marker=marker)[0]
+        """One answer of the log, as the SDK's call reads it: the first page unless ``marker`` is
+        given (the whole window from a service that does not page), read no further than
+        LOG_ANSWER_MAX_BYTES (AnswerTooLarge past it: ask for a shorter window, or use
+        ``iter_request_log``)."""
+        return self.request_log_answer(domain_id, type, start_at, end_at, limit=limit, marker=marker).entries
 
     def request_log_page(
         self,
@@ -136,16 +143,34 @@ class CdnManager:
         limit: int | None = None,
         marker: str | None = None,
     ) -> tuple[list[dict], str | None]:
-        """One page and the marker of the next one (``None`` at the end of the window)."""
+        """One page and the marker of the next one (``None`` at the end of the window, or from a
+        service that does not page)."""
+        answer = self.request_log_answer(domain_id, type, start_at, end_at, limit=limit, marker=marker)
+        return answer.entries, answer.marker
+
+    def request_log_answer(
+        self,
+        domain_id: int | str,
+        type: str = "cache",
+        start_at: datetime | str | None = None,
+        end_at: datetime | str | None = None,
+        *,
+        limit: int | None = None,
+        marker: str | None = None,
+        max_bytes: int = LOG_ANSWER_MAX_BYTES,
+    ) -> LogAnswer:
+        """One answer: its entries, the next page's marker if it offers one, and its size in bytes.
+        Read no further than ``max_bytes``: past that AnswerTooLarge, and nothing is kept."""
         params = _present(
             domain_id=domain_id, type=type, start_at=iso(start_at), end_at=iso(end_at), limit=limit, marker=marker
         )
         # Paging sits beside the wrapper key (``cdn_links``), so this call reads the whole document.
-        document = as_dict(self.client.call("GET", "/cdn/request_log", None, params=params), "a log page")
+        answer = self.client.call("GET", "/cdn/request_log", None, params=params, max_bytes=max_bytes)
+        document = as_dict(answer.document, "a log page")
         if WRAPPER not in document:
             raise ProtocolError(f"the answer has no {WRAPPER!r} key", method="GET", path="/cdn/request_log")
         entries = as_list(document.get(WRAPPER), "log entries")
-        return entries, next_marker(document.get(f"{WRAPPER}_links"))
+        return LogAnswer(entries, next_marker(document.get(f"{WRAPPER}_links")), answer.size)
 
     def iter_request_log(
         self,
@@ -156,14 +181,24 @@ class CdnManager:
         *,
         page_size: int = 10_000,
     ) -> Iterator[list[dict]]:
-        """Every page of a window in order, one page in memory at a time."""
-        marker = None
-        while True:
-            entries, marker = self.request_log_page(domain_id, type, start_at, end_at, limit=page_size, marker=marker)
-            if entries:
-                yield entries
-            if marker is None:
-                return
+        """Every entry of the window ``[start_at, end_at)`` in order, one answer at a time, each of
+        at most ``page_size`` entries from a service that pages: the window is read in time slices
+        (``plcloud.log_window``), so memory holds one answer whether the service pages or not."""
+        if start_at is None or end_at is None:
+            raise ValueError("iter_request_log reads a window: give start_at and end_at")
+        window = LogWindow(self, domain_id, type, start_at, end_at, sizing=Sizing.for_limit(page_size))
+        position = window.first()
+        while position is not None:
+            piece = window.read(position)
+            if piece.entries:
+                yield piece.entries
+            position = piece.next
+
+
+class LogAnswer(NamedTuple):
+    entries: list[dict]
+    marker: str | None  # the next page's, when the answer offers one
+    size: int  # bytes
 
 
 def next_marker(links: object) -> str | None:

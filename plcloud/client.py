@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import orjson
 import requests
@@ -16,6 +17,7 @@ import urllib3
 from plcloud.cdn import CdnManager
 from plcloud.circuit import Circuit
 from plcloud.errors import (
+    AnswerTooLarge,
     AuthError,
     Forbidden,
     NotFound,
@@ -35,6 +37,15 @@ DEFAULT_TIMEOUT = (3.05, 30.0)
 # that dies in flight.
 EXPIRY_MARGIN = timedelta(seconds=30)
 USER_AGENT = "plcloud-panel/1.0 (python-requests)"
+# A capped answer is read in pieces of this size, so it is never read much past its cap.
+CAPPED_READ_CHUNK = 256 * 1024
+
+
+class CappedAnswer(NamedTuple):
+    """What ``Client.call(..., max_bytes=N)`` gives: the parsed document and the bytes it took."""
+
+    document: object
+    size: int
 
 
 @dataclass(frozen=True)
@@ -191,14 +202,23 @@ class Client:
         self.close()
 
     # One service call: sign in when needed, renew once on 401, unwrap the payload
-    # (``wrapper=None`` gives the whole document: ``None`` for a 204).
+    # (``wrapper=None`` gives the whole document: ``None`` for a 204). With ``max_bytes`` the answer
+    # is streamed and read no further than that (AnswerTooLarge), and the call gives a
+    # CappedAnswer (use it with ``wrapper=None``).
     def call(
-        self, method: str, path: str, wrapper: str | None, *, json: object = None, params: dict | None = None
+        self,
+        method: str,
+        path: str,
+        wrapper: str | None,
+        *,
+        json: object = None,
+        params: dict | None = None,
+        max_bytes: int | None = None,
     ) -> object:
         if self._token is None or self._endpoint is None or self._expired():
             self.authenticate()
         try:
-            document = self._send_service(method, path, json=json, params=params)
+            document = self._send_service(method, path, json=json, params=params, max_bytes=max_bytes)
         except AuthError as error:
             if isinstance(error, Forbidden) or not self.can_reauthenticate or self._renewal_refused:
                 raise
@@ -206,7 +226,7 @@ class Client:
             # and this client stops signing in again until some call succeeds.
             self.authenticate()
             try:
-                document = self._send_service(method, path, json=json, params=params)
+                document = self._send_service(method, path, json=json, params=params, max_bytes=max_bytes)
             except AuthError as again:
                 self._renewal_refused = not isinstance(again, Forbidden)
                 raise
@@ -238,9 +258,14 @@ class Client:
             return False
         return datetime.now(UTC) >= self._token_expires - EXPIRY_MARGIN
 
-    def _send_service(self, method: str, path: str, *, json: object, params: dict | None) -> object:
+    def _send_service(
+        self, method: str, path: str, *, json: object, params: dict | None, max_bytes: int | None = None
+    ) -> object:
         endpoint = self._endpoint
-        return self._send(method, endpoint + path, path, json=json, params=params, token=self._token, service=endpoint)
+        return self._send(
+            method, endpoint + path, path, json=json, params=params, token=self._token, service=endpoint,
+            max_bytes=max_bytes,
+        )  # fmt: skip
 
     def _send(
         self,
@@ -252,13 +277,16 @@ class Client:
         token: str | None,
         service: str,
         params: dict | None = None,
+        max_bytes: int | None = None,
     ) -> object:
         """One call as the caller sees it: the circuit asked first, retries inside, one outcome told."""
         circuit = self.circuit
         if circuit is not None:
             circuit.allow(service)
         try:
-            document = self._send_with_retries(method, url, path, json=json, token=token, params=params)
+            document = self._send_with_retries(
+                method, url, path, json=json, token=token, params=params, max_bytes=max_bytes
+            )
         except Unavailable as error:
             if circuit is not None:
                 circuit.failed(service, error)
@@ -272,12 +300,20 @@ class Client:
         return document
 
     def _send_with_retries(
-        self, method: str, url: str, path: str, *, json: object, token: str | None, params: dict | None
+        self,
+        method: str,
+        url: str,
+        path: str,
+        *,
+        json: object,
+        token: str | None,
+        params: dict | None,
+        max_bytes: int | None = None,
     ) -> object:
         tries = self.retry.tries(method)
         for attempt in range(1, tries + 1):
             try:
-                return self._send_once(method, url, path, json=json, token=token, params=params)
+                return self._send_once(method, url, path, json=json, token=token, params=params, max_bytes=max_bytes)
             except TimedOut:
                 raise
             except Unavailable as error:
@@ -292,14 +328,25 @@ class Client:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_once(
-        self, method: str, url: str, path: str, *, json: object, token: str | None, params: dict | None
+        self,
+        method: str,
+        url: str,
+        path: str,
+        *,
+        json: object,
+        token: str | None,
+        params: dict | None,
+        max_bytes: int | None = None,
     ) -> object:
         headers = {"X-Auth-Token": token} if token else {}
         started = time.monotonic()
         try:
             response = self.session.request(
-                method, url, json=json, params=params, headers=headers, timeout=self.timeout, allow_redirects=False
-            )
+                method, url, json=json, params=params, headers=headers, timeout=self.timeout, allow_redirects=False,
+                stream=max_bytes is not None,
+            )  # fmt: skip
+            if max_bytes is not None:
+                read_capped(response, max_bytes, method, path)
         except requests.ConnectTimeout:
             raise TimedOut("could not connect to Plcloud in time", method=method, path=path, sent=False) from None
         except requests.Timeout:
@@ -318,7 +365,34 @@ class Client:
         document = read_answer(response, method, path)
         if token is not None and self.on_answer is not None:
             self.on_answer(method, path, response.content)
+        if max_bytes is not None:
+            return CappedAnswer(document, len(response.content))
         return document
+
+
+def read_capped(response: requests.Response, limit: int, method: str, path: str) -> None:
+    """Read a streamed answer's body into ``response`` (where ``response.content`` finds it), but
+    not past ``limit`` bytes: a longer one raises AnswerTooLarge and its connection is closed, so
+    the server stops sending. WIRE.md does not say how much a request-log answer may hold, and a
+    service that answers a whole window at once would otherwise fill the memory."""
+    declared = response.headers.get("Content-Length", "")
+    body = bytearray()
+    if not (declared.isdigit() and int(declared) > limit):
+        for chunk in response.iter_content(CAPPED_READ_CHUNK):
+            body += chunk
+            if len(body) > limit:
+                break
+        else:
+            response._content = bytes(body)  # what requests itself keeps once a body is read
+            response.close()  # read to its end: the connection goes back to the pool
+            return
+    response.close()  # not read to its end: the connection is closed, never reused
+    raise AnswerTooLarge(
+        f"the answer is larger than the {limit:,} bytes the client reads at once",
+        status_code=response.status_code,
+        method=method,
+        path=path,
+    )
 
 
 def _never_connected(error: requests.RequestException) -> bool:

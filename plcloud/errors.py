@@ -62,5 +62,10 @@ class ProtocolError(PlcloudError):
     """An answer that is not JSON, lacks its wrapper key, or has an unexpected shape."""
 
 
+class AnswerTooLarge(ProtocolError):
+    """An answer longer than the caller allowed (``max_bytes``): it was not read past that, and its
+    connection was closed. A request-log reader asks again for a shorter slice of its window."""
+
+
 class EndpointNotFound(PlcloudError):
     """The catalog has no Plcloud endpoint for the requested region and endpoint type."""

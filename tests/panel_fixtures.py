@@ -88,3 +88,21 @@ def demo(sandbox):
 def www(demo) -> dict:
     """The demo account's busy seeded domain (15 log entries a second), as Plcloud lists it."""
     return next(d for d in demo.cdn.list() if d["domainName"] == "www.demo-shop.com")
+
+
+@pytest.fixture
+def log_answers():
+    """The request-log answers the panel's clients read in this thread (a page's, or an export
+    step's run in the test), as they came on the wire: ``answer.raw.tell()`` is the bytes read."""
+    from connections.services import _shared_session
+
+    seen = []
+
+    def record(response, *args, **kwargs):
+        if "/cdn/request_log" in response.url:
+            seen.append(response)
+
+    hooks = _shared_session().hooks["response"]
+    hooks.append(record)
+    yield seen
+    hooks.remove(record)

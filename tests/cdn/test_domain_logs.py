@@ -4,11 +4,21 @@ import logging
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import parse_qs
 
+import pytest
 from django.utils import timezone
 
+from cdn import logs
 from cdn.logs import Cursor
 from jobs.models import Export, Job
+from plcloud.log_window import LogWindow, Position
+
+
+@pytest.fixture(params=["default", "sdk"])
+def sandbox(request, sandbox):
+    """Every test here against both wire profiles: the sandbox's paging, and the SDK's one list."""
+    return sandbox if request.param == "default" else request.getfixturevalue("sdk_sandbox")
 
 
 def query(**extra) -> dict:
@@ -64,10 +74,33 @@ def test_a_bad_window_is_answered_on_the_form_and_nothing_is_read(op, www, caplo
 
 def test_a_tampered_page_link_is_refused_here_not_sent_upstream(op, www, caplog):
     caplog.set_level(logging.DEBUG, logger="plcloud")
-    forged = Cursor("not-a-marker", 0, 100).sign()[:-3] + "abc"
+    q = query()
+    window = LogWindow(None, str(www["domainId"]), "cache", q["start_at"], q["end_at"], sizing=logs.PLAIN)
+    forged = Cursor(Position(window.start, 60.0, "not-a-marker"), 0).sign(window)[:-3] + "abc"
     page = op.get(f"/cdn/{www['domainId']}/logs/", query(after=forged)).content.decode()
     assert "That page link is damaged or out of date" in page
     assert "not-a-marker" not in caplog.text
+
+
+def test_a_page_link_of_another_window_is_refused_and_the_first_page_shown(op, www):
+    shown = op.get(f"/cdn/{www['domainId']}/logs/", query()).content.decode()
+    after = parse_qs(next_link(shown))["after"][0]
+    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=3)
+    other = query(start_at=f"{end - timedelta(minutes=10):%Y-%m-%dT%H:%M}", end_at=f"{end:%Y-%m-%dT%H:%M}")
+    page = op.get(f"/cdn/{www['domainId']}/logs/", {**other, "after": after}).content.decode()
+    assert "That page link is damaged or out of date" in page and len(rows(page)) == 100
+    assert f"{end - timedelta(minutes=10):%Y-%m-%dT%H:%M}" in unescape(page)
+
+
+def test_a_filtered_page_reads_a_bounded_number_of_bounded_answers_and_says_it_stopped(op, www, log_answers):
+    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    window = {"start_at": f"{end - timedelta(hours=2):%Y-%m-%dT%H:%M}", "end_at": f"{end:%Y-%m-%dT%H:%M}"}
+    page = op.get(f"/cdn/{www['domainId']}/logs/", query(url_contains="in-no-url-at-all", **window)).content.decode()
+    assert "The scan stopped here to stay quick" in page and 'id="log-next"' in page and "Read further" in page
+    read = int(re.search(r"0 entries shown, ([\d,]+) read", page).group(1).replace(",", ""))
+    assert 0 < read <= logs.MAX_SCANNED + logs.FILTERED.limit < 15 * 7200
+    assert 0 < len(log_answers) <= logs.MAX_ANSWERS
+    assert all(answer.raw.tell() <= logs.FILTERED.max_bytes for answer in log_answers)
 
 
 def test_another_accounts_domain_answers_404(op):

@@ -8,8 +8,15 @@ from django.utils import timezone
 
 from jobs import exports, services, tasks
 from jobs.models import Export, Job
+from plcloud.log_window import Sizing
 from tests.jobs.conftest import file_rows, run_to_end, wire_rows
 from tickets.models import Notification
+
+
+@pytest.fixture(params=["default", "sdk"])
+def sandbox(request, sandbox):
+    """Every test here against both wire profiles: the sandbox's paging, and the SDK's one list."""
+    return sandbox if request.param == "default" else request.getfixturevalue("sdk_sandbox")
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +37,14 @@ def window(minutes: int = 10, **filters) -> dict:
 
 def export_rows(job: Job) -> list[list[str]]:
     return file_rows(exports.served_path(Export.objects.get(job=job)))
+
+
+def whole_window(demo, www, w: dict) -> list[list[str]]:
+    """The window in one answer, as the SDK's call reads it (at most 10,000 entries, so one answer
+    in both profiles), as CSV rows."""
+    entries = demo.cdn.request_log(www["domainId"], w["log_type"], w["start_at"], w["end_at"], limit=10_000)
+    assert len(entries) < 10_000
+    return [[str(e[c]) for c in exports.COLUMNS] for e in entries]
 
 
 @pytest.fixture
@@ -69,7 +84,7 @@ def test_a_run_that_dies_mid_file_resumes_without_repeating_a_line(exporter, dem
     job = exporter()
     assert tasks.export_step(job.pk, owner="first") is not None  # not done: another slice is due
     export = Export.objects.get(job=job)
-    assert (export.rows, bool(export.marker)) == (1000, True)
+    assert 0 < export.rows < 9000 and export.covered_until is not None
     # The worker died while writing its next page: bytes after the checkpoint, lease still held.
     with open(exports.part_path(export), "ab") as part:
         part.write(gzip.compress(b"half,a,page\n")[:15])
@@ -149,3 +164,50 @@ def test_a_file_name_outside_the_export_folder_or_a_symlink_is_never_served(expo
     export_root.joinpath("link.csv.gz").symlink_to(tmp_path / "outside.csv.gz")
     Export.objects.filter(job=job).update(file_name=name)
     assert exports.served_path(Export.objects.get(job=job)) is None
+
+
+def test_it_writes_exactly_the_windows_entries_once_each_across_slice_boundaries(exporter, demo, www, monkeypatch):
+    # Slices of about a second (15 entries): every whole second of the window is a slice boundary.
+    monkeypatch.setattr(exports, "FIRST_SLICE_SECONDS", 1)
+    monkeypatch.setattr(exports, "PAGE_SIZE", 20)
+    job = run_to_end(exporter())
+    expected = whole_window(demo, www, window())
+    assert len(expected) == 15 * 600
+    assert [row for row in expected if row[0].endswith(".000Z")]  # entries exactly on a boundary (about 9)
+    lines = export_rows(job)
+    assert lines == expected and len(set(map(tuple, lines))) == len(lines)
+    assert (job.export.rows, job.export.scanned) == (9000, 9000)
+
+
+def test_no_answer_holds_more_than_the_clients_cap_whatever_the_window(exporter, www, log_answers):
+    job = run_to_end(exporter(minutes=120), timeout=120)
+    assert (job.state, job.export.rows) == ("succeeded", 15 * 7200)
+    assert len(log_answers) >= 15 * 7200 / exports.PAGE_SIZE
+    assert max(answer.raw.tell() for answer in log_answers) <= Sizing().max_bytes
+
+
+def test_a_step_checkpoints_the_end_of_the_last_slice_written_and_the_page_shows_the_share(
+    exporter, op, monkeypatch
+):  # fmt: skip
+    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one answer a step
+    job = exporter(minutes=60)
+    tasks.export_step(job.pk, owner="w")
+    export = Export.objects.get(job=job)
+    start = END - timedelta(minutes=60)
+    assert export.covered_until == start + timedelta(seconds=exports.FIRST_SLICE_SECONDS)
+    assert (export.rows, export.marker) == (15 * exports.FIRST_SLICE_SECONDS, "")
+    page = op.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'id="job-percent">8%<' in page  # five minutes of sixty
+    assert f"{timezone.localtime(export.covered_until):%Y-%m-%d %H:%M:%S}" in page
+
+
+def test_a_checkpoint_from_before_time_slices_starts_the_file_over(exporter, demo, www, monkeypatch):
+    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)
+    job = exporter()
+    tasks.export_step(job.pk, owner="w")
+    # As an export checkpointed by an older panel left it: a marker of the whole window's pages.
+    Export.objects.filter(job=job).update(covered_until=None, marker="MTIzLmNhY2hlLjQ1Ng", slice_seconds=0)
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    job = run_to_end(job)
+    assert job.state == "succeeded"
+    assert export_rows(job) == whole_window(demo, www, window())

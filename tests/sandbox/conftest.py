@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.helpers import SandboxProcess
 from tests.sandbox.support import ACCOUNTS, Api
 
 
@@ -27,20 +26,6 @@ def team2(sandbox) -> Api:
 @pytest.fixture
 def fresh_name() -> str:
     return f"t{uuid.uuid4().hex[:12]}.sandbox-test.com"
-
-
-@pytest.fixture(scope="session")
-def sdk_sandbox(tmp_path_factory):
-    """A second sandbox process started with ``--wire=sdk``: only what the vendor's SDK reads."""
-    process = SandboxProcess(tmp_path_factory.mktemp("sdk-sandbox") / "sandbox.sqlite3", wire="sdk")
-    try:
-        process.start()
-        yield process
-    finally:
-        died = process.process is not None and not process.alive()
-        process.stop()
-    if died:
-        pytest.fail(f"the sdk-profile sandbox died during the tests:\n{process.stderr()}")
 
 
 @pytest.fixture(scope="session")
