@@ -28,9 +28,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdn.balance import Balance
 from cdn.models import AccountFlow
 from cdn.presenters import display
-from cdn.traffic import GB, PERIODS, Forecast, forecast, window
+from cdn.traffic import GB, PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
 from connections.breaker import CacheBreaker
 from connections.services import ReconnectNeeded, client_for, explain
 from connections.tenancy import Tenant, request_tenant
@@ -77,20 +78,46 @@ class Sums:
     def unnamed(self) -> int:
         return self.row.unread_count - len(self.row.unread_names)
 
+    @property
+    def coverage(self) -> Coverage | None:
+        """The time the figures cover, as Plcloud's points said (None: no points came)."""
+        if self.row.covered_from is None or self.row.covered_to is None:
+            return None
+        return Coverage(self.row.covered_from, self.row.covered_to)
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period)
+
+    @property
+    def short(self) -> bool:
+        """Plcloud gave clearly less time than the period asked (its flow call may ignore the window)."""
+        covered = self.coverage
+        return covered is not None and covered.short_of(self.period, INTERVALS[self.period])
+
 
 @dataclass(frozen=True)
 class Outlook:
-    """The budget forecast: the balance (read now) at the last 7 days' rate (kept)."""
+    """The budget forecast: the balance (read now, when Plcloud offers the read) at the rate of
+    the week's kept traffic, over the time Plcloud's points covered (the last 7 days, or less)."""
 
-    balance_gb: float
+    balance: Balance
     warn_days: int
     week: Sums
 
     @property
+    def balance_gb(self) -> float | None:
+        return self.balance.gb
+
+    @property
     def forecast(self) -> Forecast | None:
-        if not self.week.read:
+        # Only from a balance read now: one a past recharge carried has lost the traffic since.
+        covered = self.week.coverage
+        if not self.week.read or self.balance.gb is None or not self.balance.current:
             return None
-        return forecast(self.balance_gb, self.week.row.flow, 7, self.warn_days)
+        if covered is None:  # no points at all: no traffic; or kept before coverage was, until its next read
+            return forecast(self.balance.gb, 0, 7, self.warn_days) if not self.week.row.flow else None
+        return forecast(self.balance.gb, self.week.row.flow, covered.days, self.warn_days)
 
     @property
     def daily_gb(self) -> float | None:
@@ -175,7 +202,7 @@ def refresh(*, user_id: int, tenant_id: str, period: str) -> None:
     try:
         _bound(client, deadline)
         domains = _domains(client.cdn.list())
-        total, areas, unread = _read_all(client, domains, period, started, deadline)
+        total, areas, unread, covered = _read_all(client, domains, period, started, deadline)
     except PlcloudError as error:  # the list, or the session (every call would be refused)
         row.tried_at, row.problem, row.refresh_queued_at = timezone.now(), explain(error).message, None
         row.save(update_fields=["tried_at", "problem", "refresh_queued_at"])
@@ -183,6 +210,7 @@ def refresh(*, user_id: int, tenant_id: str, period: str) -> None:
     row.read_at, row.tried_at, row.problem, row.refresh_queued_at = started, timezone.now(), "", None
     row.flow, row.areas, row.domain_count = total, areas, len(domains)
     row.unread_count, row.unread_names = len(unread), unread[:NAMED]
+    row.covered_from, row.covered_to = (covered.start, covered.end) if covered else (None, None)
     row.save()
 
 
@@ -203,22 +231,27 @@ def _domains(listed: list) -> list[tuple[int | str, str]]:
     return found
 
 
-def _read_all(client, domains, period: str, started: datetime, deadline: float) -> tuple[int, dict, list[str]]:
-    """The flow and flow by area over the domains read, and the names of those not read."""
+def _read_all(
+    client, domains, period: str, started: datetime, deadline: float
+) -> tuple[int, dict, list[str], Coverage | None]:
+    """The flow and flow by area over the domains read, the names of those not read, and the time
+    their points cover (whatever window was asked: Plcloud may answer another)."""
     start, end, _interval = window(period, now=started)
-    total, areas, unread = 0, {}, []
+    total, areas, unread, covered = 0, {}, [], None
     for ref, name in domains:
         points = _flow(client, ref, start=start, end=end, interval=INTERVALS[period], deadline=deadline)
         if points is None:
             unread.append(name)
             continue
+        domain_covered = coverage(points, INTERVALS[period])
+        covered = domain_covered.merged(covered) if domain_covered else covered
         for point in points:
             if isinstance(point, dict):
                 total += _bytes(point.get("flow"))
                 by_area = point.get("areas")
                 for area, flow in (by_area if isinstance(by_area, dict) else {}).items():
                     areas[str(area)] = areas.get(str(area), 0) + _bytes(flow)
-    return total, areas, unread
+    return total, areas, unread, covered
 
 
 def _flow(client, ref, *, start: datetime, end: datetime, interval: int, deadline: float) -> list | None:

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cdn import validators
@@ -11,7 +12,8 @@ MAX_LOG_WINDOW_DAYS = 31
 
 AREAS = [("cn", _("Mainland China (cn)")), ("hk", _("Hong Kong (hk)")), ("ov", _("Overseas (ov)"))]
 TYPES = [("web", _("Web")), ("download", _("Download")), ("media", _("Media"))]
-ICP_HELP = _("Required for mainland China: a domain without an ICP record cannot use the CDN in mainland China.")
+ICP_HELP = _("Needed for mainland China: a domain without an ICP record is not served in mainland China.")
+ICP_KEEP_HELP = _("Left blank, the domain keeps the record it has.")
 
 
 class OriginAndAreasForm(forms.Form):
@@ -25,6 +27,22 @@ class OriginAndAreasForm(forms.Form):
     )
     areas = forms.MultipleChoiceField(label=_("Service areas"), choices=AREAS, widget=forms.CheckboxSelectMultiple)
     icp_record = forms.CharField(label=_("ICP record"), required=False, max_length=64, help_text=ICP_HELP)
+    # Shown only when mainland China is chosen without an ICP record (``clean``): the guide's own
+    # create example does that, and Plcloud creates the domain, but does not serve it there.
+    icp_later = forms.BooleanField(
+        label=_("Save without an ICP record for now: mainland China (cn) is not served until the domain has one"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, areas_before: list | None = None, has_icp: bool = False, **kwargs):
+        """``areas_before`` and ``has_icp``: the domain's, when editing one (nothing to confirm
+        when cn was served before or a record is known to be set; a blank field keeps the record)."""
+        super().__init__(*args, **kwargs)
+        self.areas_before = areas_before or []
+        self.has_icp = has_icp
+        if areas_before is not None:  # editing: only a record typed here is sent
+            self.fields["icp_record"].help_text = format_lazy("{} {}", ICP_HELP, ICP_KEEP_HELP)
 
     def clean_origin_ips(self):
         return validators.origin_ips(self.cleaned_data["origin_ips"])
@@ -34,9 +52,22 @@ class OriginAndAreasForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if "cn" in (cleaned.get("areas") or []) and not cleaned.get("icp_record") and "icp_record" not in self.errors:
-            self.add_error("icp_record", _("An ICP record is required when mainland China (cn) is chosen."))
+        adds_cn = "cn" in (cleaned.get("areas") or []) and "cn" not in self.areas_before
+        if adds_cn and not cleaned.get("icp_record") and not self.has_icp and "icp_record" not in self.errors:
+            self.fields["icp_later"].widget = forms.CheckboxInput()
+            if not cleaned.get("icp_later"):
+                self.add_error(
+                    "icp_record",
+                    _(
+                        "Mainland China (cn) is served only with an ICP record: enter it, or tick the box "
+                        "below to save without one for now."
+                    ),
+                )
         return cleaned
+
+    def domain_fields(self) -> dict:
+        """What goes to Plcloud: the cleaned fields, without the confirmation."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "icp_later"}
 
 
 class DomainForm(OriginAndAreasForm):

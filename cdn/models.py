@@ -43,9 +43,28 @@ class AccountFlow(models.Model):
     problem = models.TextField(blank=True)
     # A refresh is queued or running since then (None: none is).
     refresh_queued_at = models.DateTimeField(null=True, blank=True)
+    # The time Plcloud's points cover (first point's start, last point's end, over the domains
+    # read): not always the period asked (the SDK's flow call has no window; docs/plcloud-api.md).
+    covered_from = models.DateTimeField(null=True, blank=True)
+    covered_to = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant_id", "period"], name="account_flow_once_per_period")]
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.period}"
+
+
+class KnownBalance(models.Model):
+    """What the panel knows of a tenant's prepaid traffic balance besides reading it (cdn/balance.py):
+    whether Plcloud offers the read, and the balance the last recharge answer carried."""
+
+    tenant_id = models.CharField(max_length=64, unique=True)
+    # When Plcloud last answered that it has no balance read (404, 405 or 501); None: not seen.
+    no_read_at = models.DateTimeField(null=True, blank=True)
+    # The balance in GB the last recharge answer carried, and when (its time, or its arrival).
+    recharge_balance_gb = models.FloatField(null=True, blank=True)
+    recharged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.tenant_id

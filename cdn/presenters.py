@@ -21,17 +21,32 @@ def transitional(domain: dict) -> bool:
     return isinstance(status, str) and status in TRANSITIONAL
 
 
-def decorate(domain: dict) -> dict:
+def when(value: object) -> datetime | None:
+    """A time from Plcloud as an aware datetime (UTC when it names no offset); None when it is
+    missing, not a time, or not even text: not known."""
+    if not isinstance(value, str):
+        return None
     try:
-        since = datetime.fromisoformat(domain.get("updated_at") or "")
-    except (TypeError, ValueError):  # missing, not a time, or not even text: not known
-        since = None
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def decorate(domain: dict) -> dict:
+    since = when(domain.get("updated_at"))  # sandbox only (docs/plcloud-api.md): often not known
     name = domain.get("domainName")
     stuck = (
         transitional(domain)
         and since is not None
         and datetime.now(UTC) - since > timedelta(minutes=settings.CDN_STUCK_MINUTES)
     )
-    return {**domain, "display_name": display(name) if isinstance(name, str) else "", "stuck": stuck}
+    # The areas Plcloud says it does not serve (sandbox only): None when it does not say.
+    unserved = domain.get("unserved_areas")
+    unserved = [area for area in unserved if isinstance(area, str)] if isinstance(unserved, list) else None
+    return {
+        **domain,
+        "display_name": display(name) if isinstance(name, str) else "",
+        "stuck": stuck,
+        "unserved": unserved,
+    }

@@ -41,14 +41,19 @@ class Frame:
     copy_label: str
     copy: str
     stuck: str
+    not_served: str  # "not served: %(areas)s", translated, not yet escaped
     ticket: str
     head: str
     no_match: str
     no_domains: str
+    undated: str
 
-    def table(self, request, domains: list[dict], *, page: Page, matching: int, total: int) -> SafeString:
+    def table(
+        self, request, domains: list[dict], *, page: Page, matching: int, total: int, undated: bool = False
+    ) -> SafeString:
         """The shown page of decorated domains (cdn.presenters.decorate) with the count, the
-        header and the pager (the same as ``{% pager %}``, keeping the request's filters)."""
+        header and the pager (the same as ``{% pager %}``, keeping the request's filters);
+        ``undated``: sorted by creation, but Plcloud gave no creation times."""
         count = ngettext("%(n)s of %(total)s domain", "%(n)s of %(total)s domains", matching) % {
             "n": matching,
             "total": total,
@@ -59,6 +64,8 @@ class Frame:
         pager = (
             render_to_string("pager.html", pager_context({"request": request}, page)) if page.has_other_pages() else ""
         )
+        if undated:
+            count = f"{count} {self.undated}"
         return mark_safe(  # noqa: S308 - every value escaped
             f'<p class="muted">{escape(count)}</p>\n<div class="table-wrap"><table>\n'
             f"  <thead><tr>{self.head}</tr></thead>\n  <tbody>\n  {rows}\n  </tbody>\n</table></div>\n{pager}"
@@ -88,10 +95,12 @@ def frame(can_change: bool) -> Frame:
         copy_label=escape(_("Copy CNAME")),
         copy=escape(_("Copy")),
         stuck=escape(_("Stuck")),
+        not_served=_("not served: %(areas)s"),
         ticket=escape(_("Open a ticket about this")),
         head=head,
         no_match=escape(_("No domain matches these filters.")),
         no_domains=escape(_("No CDN domains yet.")),
+        undated=_("Plcloud gives no creation times, so they are in Plcloud's order."),
     )
 
 
@@ -129,10 +138,18 @@ def _row(domain: dict, table: Frame, *, attempt: int = 1, delay: str = "2s") -> 
         f'<button type="button" class="copy" data-copy="{cname}" aria-label="{table.copy_label}">{table.copy}</button>'
         "</td>\n"
         f'  <td><span class="status status-{status}">{status}</span>{stuck}</td>\n'
-        f"  <td>{_joined(domain.get('areas'))}</td>\n"
+        f"  <td>{_joined(domain.get('areas'))}{_unserved(domain, table)}</td>\n"
         f"  <td>{_joined(domain.get('origin_ips'))}</td>\n"
         f"  <td>{_text(domain.get('serviceType'))}</td>\n</tr>\n"
     )
+
+
+def _unserved(domain: dict, table: Frame) -> str:
+    """The areas Plcloud says it does not serve (cn without an ICP record), when it says so."""
+    areas = domain.get("unserved")
+    if not areas:
+        return ""
+    return f' <span class="unserved">({_text(table.not_served % {"areas": ", ".join(areas)})})</span>'
 
 
 def _link(url: str, number: str, text: str) -> str:

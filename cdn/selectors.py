@@ -102,10 +102,6 @@ def domain(request, domain_id: str) -> dict:
     return {**client_for_request(request).cdn.get(domain_id), "ref": domain_id}
 
 
-def balance(request) -> dict:
-    return client_for_request(request).cdn.balance()
-
-
 def _text(row: dict, key: str) -> str:
     """A field that should be text; anything else from Plcloud reads as empty (one odd row must
     not stop a list from showing)."""
@@ -131,13 +127,26 @@ def filter_domains(
             and (not area or area in (row.get("areas") if isinstance(row.get("areas"), list) else []))
             and (not q or q in _text(row, "domainName").lower() or q in _unicode_name(row))
         ]
+    reverse = sort.startswith("-")
+    if sort.lstrip("-") == "created":
+        return _by_created(rows, newest_first=reverse)
     keys = {
         "name": lambda r: _text(r, "domainName"),
         "status": lambda r: (_text(r, "status"), _text(r, "domainName")),
-        "created": lambda r: _text(r, "created_at"),
     }
-    reverse = sort.startswith("-")
     return sorted(rows, key=keys.get(sort.lstrip("-"), keys["name"]), reverse=reverse)
+
+
+def _by_created(rows: list[dict], *, newest_first: bool) -> list[dict]:
+    """By ``created_at`` (the sandbox's own field, docs/plcloud-api.md): rows without it come
+    after the others, in Plcloud's order, whichever way the others go."""
+    dated = sorted((row for row in rows if _text(row, "created_at")), key=lambda r: r["created_at"])
+    return (dated[::-1] if newest_first else dated) + [row for row in rows if not _text(row, "created_at")]
+
+
+def undated(rows: list[dict]) -> bool:
+    """No row says when it was created: a sort by creation cannot be done."""
+    return bool(rows) and not any(isinstance(row, dict) and _text(row, "created_at") for row in rows)
 
 
 def flow(request, domain_id: str, period: str) -> tuple[list[dict], int]:
@@ -149,15 +158,14 @@ def flow(request, domain_id: str, period: str) -> tuple[list[dict], int]:
 
 def budget_forecast(request, week=None):
     """Days of prepaid traffic left at the last seven days' rate, against the member's threshold:
-    the balance read now (one call), the week's traffic as kept (cdn/flow_sums.py; ``week`` if the
-    caller has it already)."""
-    from cdn import flow_sums
+    the balance (cdn/balance.py: one call at most, none when Plcloud is known to offer no balance
+    read), the week's traffic as kept (cdn/flow_sums.py; ``week`` if the caller has it already)."""
+    from cdn import balance, flow_sums
     from cdn.models import BudgetAlert
 
     alert = BudgetAlert.objects.filter(user=request.user).first()
     week = week or flow_sums.kept(request, "7d")  # first: its refresh is queued even if the balance fails
-    current = float(balance(request).get("balance") or 0)
-    return flow_sums.Outlook(balance_gb=current, warn_days=alert.warn_days if alert else 7, week=week)
+    return flow_sums.Outlook(balance=balance.read(request), warn_days=alert.warn_days if alert else 7, week=week)
 
 
 def common_urls(request) -> list[dict]:

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from audit.services import record
+from cdn.balance import keep_recharge
 from cdn.selectors import forget
 from connections.services import client_for_request, explain
+from connections.tenancy import request_tenant
 from plcloud import Client, PlcloudError
 from plcloud_panel.converters import plcloud_id
 
@@ -78,7 +80,8 @@ def delete_domain(request, *, domain: dict) -> None:
     _change(request, "cdn.delete", domain, lambda c: c.cdn.delete(_wire_id(domain)))
 
 
-def recharge(request, *, flow: int) -> dict:
+def recharge(request, *, flow: int) -> float | None:
+    """Recharge; the balance in GB the answer carried, or None when it carried none."""
     try:
         result = client_for_request(request).cdn.recharge(flow)
     except PlcloudError as error:
@@ -91,14 +94,23 @@ def recharge(request, *, flow: int) -> dict:
             error=explain(error).message,
         )
         raise
+    # The answer's fields are not known (WIRE.md): the recharge was made whatever it holds, and a
+    # balance is kept only when it carries a number.
+    balance_gb = keep_recharge(request, result)
+    project_id = result.get("project_id")
     record(
         actor=request.user,
         action="cdn.recharge",
         object_type="balance",
-        object_id=result.get("project_id", ""),
-        detail={"flow_gb": flow, "balance_gb": result.get("balance")},
+        object_id=project_id if isinstance(project_id, str) else request_tenant(request).tenant_id,
+        detail={"flow_gb": flow, "balance_gb": _whole(balance_gb)},
     )
-    return result
+    return balance_gb
+
+
+def _whole(gb: float | None) -> float | int | None:
+    """600.0 as 600: a balance of whole GB reads as Plcloud wrote it."""
+    return int(gb) if gb is not None and gb.is_integer() else gb
 
 
 def batch(request, *, action: str, domains: list[dict]) -> tuple[list[str], list[tuple[str, str]]]:

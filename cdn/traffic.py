@@ -6,9 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import ngettext
+
+from cdn.presenters import when
+
 GB = 1024**3
 # period: (length, interval in seconds)
 PERIODS = {"24h": (timedelta(hours=24), 300), "7d": (timedelta(days=7), 3600), "30d": (timedelta(days=30), 86400)}
+
+
+def period_label(period: str) -> str:
+    """A period as words, for sentences ("7 days"; the navigation shows "7d")."""
+    length, _interval = PERIODS.get(period, PERIODS["24h"])
+    if length.days:
+        return ngettext("%(n)s day", "%(n)s days", length.days) % {"n": length.days}
+    hours = round(length.total_seconds() / 3600)
+    return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
 
 
 def window(period: str, now: datetime | None = None) -> tuple[datetime, datetime, int]:
@@ -16,6 +29,58 @@ def window(period: str, now: datetime | None = None) -> tuple[datetime, datetime
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     end = datetime.fromtimestamp(now.timestamp() // interval * interval, UTC)
     return end - length, end, interval
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The time a flow answer's points cover, read from the points themselves: the SDK's flow call
+    takes no window, so Plcloud may answer another one than the panel asked for (the sdk profile
+    answers the last day in 5-minute points, whatever was asked)."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+    @property
+    def days(self) -> float:
+        return self.seconds / 86400
+
+    @property
+    def length(self) -> str:
+        """How long, in words: hours under two days, else days (rounded; pages give the times too)."""
+        hours = round(self.seconds / 3600)
+        if hours < 48:
+            return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+        days = round(self.days)
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+
+    def short_of(self, period: str, interval: int) -> bool:
+        """Whether it covers clearly less than the period asked in points of ``interval`` seconds:
+        more than two intervals missing (a window's first and last may be incomplete, left out)."""
+        length, _interval = PERIODS.get(period, PERIODS["24h"])
+        return self.seconds < length.total_seconds() - 2 * interval
+
+    def merged(self, other: Coverage | None) -> Coverage:
+        return self if other is None else Coverage(min(self.start, other.start), max(self.end, other.end))
+
+
+def point_time(point: object) -> datetime | None:
+    """A point's start as an aware time, or None when it has none that reads as a time."""
+    return when(point.get("time")) if isinstance(point, dict) else None
+
+
+def coverage(points: list, asked_interval: int) -> Coverage | None:
+    """From the first point's start to the last point's end. A point lasts as long as the smallest
+    gap between points (what Plcloud answered, not what was asked); a lone point, the interval asked."""
+    times = sorted({moment for moment in map(point_time, points) if moment is not None})
+    if not times:
+        return None
+    gaps = [(later - earlier).total_seconds() for earlier, later in zip(times, times[1:], strict=False)]
+    step = min(gaps) if gaps else asked_interval
+    return Coverage(times[0], times[-1] + timedelta(seconds=step))
 
 
 @dataclass(frozen=True)
@@ -58,7 +123,7 @@ class Forecast:
         return self.days_left is not None and self.days_left <= self.warn_days
 
 
-def forecast(balance_gb: float, flow_last_days: int, days: int, warn_days: int) -> Forecast:
+def forecast(balance_gb: float, flow_last_days: int, days: float, warn_days: int) -> Forecast:
     daily = flow_last_days / GB / days if days else 0.0
     return Forecast(balance_gb, daily, balance_gb / daily if daily > 0 else None, warn_days)
 

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,9 @@ from plcloud_panel.converters import plcloud_id
 from tickets import selectors as ticket_selectors
 
 DOMAINS_PER_PAGE = 25
+NOT_SERVED_IN_CN = gettext_lazy(
+    "It is not served in mainland China (cn) until it has an ICP record: set one under \"Edit origins and areas\"."
+)
 
 
 class DomainUnreadable(Exception):
@@ -123,7 +127,8 @@ def _domain_table(request, domains: list[dict] | None, *, frame: rows.Frame, fil
     page = Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page"))
     # Rows are decorated only when shown: 1,000 domains stay quick to list.
     shown = [decorate(d) for d in page.object_list]
-    return frame.table(request, shown, page=page, matching=len(matching), total=len(domains or []))
+    undated = sort.lstrip("-") == "created" and selectors.undated(matching)
+    return frame.table(request, shown, page=page, matching=len(matching), total=len(domains or []), undated=undated)
 
 
 @role_required(Role.VIEWER)
@@ -148,37 +153,46 @@ def domain_create(request):
     form = DomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.create_domain(request, **form.cleaned_data)
+            created = services.create_domain(request, **form.domain_fields())
         except PlcloudError as error:
             form.add_error(None, explain(error).message)
         else:
-            name = display(created.get("domainName", ""))
+            name = display(created.get("domainName") or form.cleaned_data["domain"])
             messages.success(request, _("Domain %(name)s created; it is being configured.") % {"name": name})
+            if "cn" in form.cleaned_data["areas"] and not form.cleaned_data["icp_record"]:
+                # The guide: a mainland domain without an ICP record cannot use the CDN there.
+                messages.warning(request, NOT_SERVED_IN_CN)
             ref = plcloud_id(created.get("domainId"))
             return redirect("cdn:detail", ref) if ref else redirect("cdn:domains")
     return render(request, "cdn/domain_form.html", {"form": form})
+
+
+def _edit_form(domain: dict, data=None) -> OriginAndAreasForm:
+    """The domain's edit form. Its ICP record is not always known (an SDK field it is not): a
+    blank field keeps whatever record the domain has."""
+    areas = domain.get("areas") if isinstance(domain.get("areas"), list) else []
+    icp = domain.get("icp_record") if isinstance(domain.get("icp_record"), str) else ""
+    initial = {"origin_ips": "\n".join(map(str, domain.get("origin_ips") or [])), "areas": areas, "icp_record": icp}
+    return OriginAndAreasForm(data, initial=initial, prefix="edit", areas_before=areas, has_icp=bool(icp))
 
 
 @role_required(Role.VIEWER)
 @_with_domain
 def domain_detail(request, domain_id: str):
     domain = _get_domain_or_404(request, domain_id)
-    initial = {
-        "origin_ips": "\n".join(domain.get("origin_ips") or []),
-        "areas": domain.get("areas") or [],
-        "icp_record": domain.get("icp_record") or "",
-    }
-    edit_form = OriginAndAreasForm(request.POST or None, initial=initial, prefix="edit")
+    edit_form = _edit_form(domain, request.POST or None)
     if request.method == "POST":
         if not has_role(request.user, Role.OPERATOR):
             raise PermissionDenied
         if edit_form.is_valid():
             try:
-                services.update_domain(request, domain=domain, **edit_form.cleaned_data)
+                updated = services.update_domain(request, domain=domain, **edit_form.domain_fields())
             except PlcloudError as error:
                 edit_form.add_error(None, explain(error).message)
             else:
                 messages.success(request, _("Changes sent; the domain is being configured."))
+                if "cn" in (decorate(updated).get("unserved") or []):  # only when the answer says so
+                    messages.warning(request, NOT_SERVED_IN_CN)
                 return redirect("cdn:detail", domain_id)
     return _render_detail(request, domain, edit_form=edit_form)
 
@@ -188,15 +202,7 @@ def _render_detail(request, domain: dict, *, edit_form=None, delete_form=None, s
     domain = {**domain, "ref": domain_id}
     context = {
         "domain": domain,
-        "edit_form": edit_form
-        or OriginAndAreasForm(
-            prefix="edit",
-            initial={
-                "origin_ips": "\n".join(domain.get("origin_ips") or []),
-                "areas": domain.get("areas") or [],
-                "icp_record": domain.get("icp_record") or "",
-            },
-        ),
+        "edit_form": edit_form or _edit_form(domain),
         "delete_form": delete_form or DeleteDomainForm(domain_name=domain.get("domainName") or "", prefix="delete"),
         # By the domain's id under the reader's tenant, with the audit page's role rules: another
         # tenant's domain of the same name is another domain.
@@ -278,17 +284,19 @@ def balance(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                result = services.recharge(request, flow=form.cleaned_data["flow"])
+                balance_gb = services.recharge(request, flow=form.cleaned_data["flow"])
             except PlcloudError as error:
                 form.add_error(None, explain(error).message)
             else:
-                messages.success(
-                    request,
-                    _("Recharged %(flow)s GB; the balance is now %(balance)s GB.")
-                    % {"flow": form.cleaned_data["flow"], "balance": result.get("balance")},
-                )
+                flow = form.cleaned_data["flow"]
+                if balance_gb is None:
+                    messages.success(request, _("Recharged %(flow)s GB.") % {"flow": flow})
+                else:
+                    text = _("Recharged %(flow)s GB; the balance is now %(balance)s GB.")
+                    messages.success(request, text % {"flow": flow, "balance": floatformat(balance_gb, -2)})
                 return redirect("cdn:balance")
-    # One balance call; the week's traffic is the kept sum (cdn/flow_sums.py), never read here.
+    # At most one balance call (cdn/balance.py); the week's traffic is the kept sum
+    # (cdn/flow_sums.py), never read here.
     outlook, problem = read(request, lambda client: selectors.budget_forecast(request))
     alert_form = BudgetAlertForm(initial={"warn_days": outlook.warn_days if outlook else 7}, prefix="alert")
     context = {"form": form, "problem": problem, "forecast": outlook, "alert_form": alert_form}
@@ -327,10 +335,16 @@ def domain_flow(request, domain_id: str):
     period = request.GET.get("period") if request.GET.get("period") in traffic.PERIODS else "24h"
     result, problem = read(request, lambda client: selectors.flow(request, domain_id, period))
     points, interval = result or ([], 0)
+    # What the points cover, not what was asked: the SDK's flow call has no window, and the sdk
+    # profile answers the last day whatever was asked (docs/plcloud-api.md).
+    covered = traffic.coverage(points, interval)
     context = {
         "domain": domain,
         "points": points,
         "interval": interval,
+        "covered": covered,
+        "short": covered is not None and covered.short_of(period, interval),
+        "period_label": traffic.period_label(period),
         "period": period,
         "problem": problem,
         "periods": list(traffic.PERIODS),

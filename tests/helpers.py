@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -149,6 +150,16 @@ class SandboxProcess:
 
     def forget_requests(self) -> None:
         self._control("DELETE", "requests")
+
+    def stored(self, sql: str, *args: object) -> list[tuple]:
+        """Rows of the sandbox's own state file, read only: what happened upstream, seen the same
+        way in either wire profile (the sdk profile's answers leave out ``enabled``, ``icp_record``
+        and the balance)."""
+        db = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
 
     def _control(self, method: str, what: str, body: dict | None = None) -> dict:
         response = self.control.request(method, f"{self.base_url}/_sandbox/{what}", json=body, timeout=10)

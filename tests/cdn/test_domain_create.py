@@ -1,7 +1,7 @@
 import pytest
 
 from audit.models import AuditEntry
-from tests.cdn.conftest import upstream_names
+from tests.cdn.conftest import icp_upstream, upstream_names
 
 
 def form(name, **overrides):
@@ -48,7 +48,7 @@ def test_it_sends_an_idn_as_xn_and_shows_it_in_unicode(op, demo):
         ({"origin_ips": "64:ff9b::8.8.8.8"}, "Line 1: 64:ff9b::8.8.8.8 is not a public address."),
         ({"origin_ips": "3fff::1"}, "Line 1: 3fff::1 is not a public address."),
         ({"areas": ["cn"], "icp_record": "京ICP备12345678号-0"}, "Enter the ICP record number as issued"),
-        ({"areas": ["cn"]}, "An ICP record is required when mainland China (cn) is chosen."),
+        ({"areas": ["cn"]}, "Mainland China (cn) is served only with an ICP record: enter it, or tick the box"),
         ({"areas": ["cn"], "icp_record": "ICP12345"}, "Enter the ICP record number as issued"),
         ({"areas": []}, "This field is required."),
         ({"areas": ["mars"]}, "Select a valid choice."),
@@ -81,3 +81,42 @@ def test_it_refuses_a_viewer(client, viewer, connect_demo, fresh_name):
     connect_demo(viewer)
     client.force_login(viewer)
     assert client.post("/cdn/new/", form(fresh_name)).status_code == 403
+
+
+def test_the_guides_mainland_example_is_created_after_the_member_confirms_it_without_an_icp_record(
+    op, demo, sandbox, wire, fresh_name
+):
+    data = form(fresh_name, areas=["cn"], origin_ips="114.114.114.114")
+    first = op.post("/cdn/new/", data).content.decode()
+    assert "Mainland China (cn) is served only with an ICP record: enter it, or tick the box" in first
+    assert 'type="checkbox" name="icp_later"' in first  # the box to tick, now shown
+    assert fresh_name not in upstream_names(demo)
+    response = op.post("/cdn/new/", {**data, "icp_later": "on"}, follow=True)
+    page = response.content.decode()
+    created = next(d for d in demo.cdn.list() if d["domainName"] == fresh_name)
+    assert icp_upstream(sandbox, created["domainId"]) is None and created["areas"] == ["cn"]
+    assert "It is not served in mainland China (cn) until it has an ICP record" in page
+    listed = op.get("/cdn/", {"q": fresh_name}).content.decode()
+    if wire == "sdk":  # the domain's fields do not say what is served: neither does the panel
+        assert 'id="icp-warning"' not in page and "not served" not in listed
+    else:  # unserved_areas says so: on the domain page, linked to the field that fixes it, and in the list
+        assert 'id="icp-warning"' in page and 'href="#id_edit-icp_record"' in page
+        assert "(not served: cn)" in listed
+
+
+def test_a_mainland_domain_without_an_icp_record_is_edited_as_it_is_until_the_record_is_set(
+    op, demo, sandbox, wire, fresh_name
+):
+    created = demo.cdn.create(fresh_name, ["114.114.114.114"], ["cn"], icp_record=None)
+    # cn was there before: a change of origins asks for no confirmation, and leaves it unserved.
+    data = {"edit-origin_ips": "115.115.115.115", "edit-areas": ["cn"], "edit-icp_record": ""}
+    page = op.post(f"/cdn/{created['domainId']}/", data, follow=True).content.decode()
+    assert demo.cdn.get(created["domainId"])["origin_ips"] == ["115.115.115.115"]
+    assert icp_upstream(sandbox, created["domainId"]) is None
+    assert ('id="icp-warning"' in page) == (wire == "default")  # only where the domain's fields say so
+    data["edit-icp_record"] = "京ICP备12345678号-1"
+    page = op.post(f"/cdn/{created['domainId']}/", data, follow=True).content.decode()
+    assert icp_upstream(sandbox, created["domainId"]) == "京ICP备12345678号-1"
+    assert 'id="icp-warning"' not in page and "It is not served in mainland China" not in page
+    if wire == "default":
+        assert "京ICP备12345678号-1" in page

@@ -1,6 +1,7 @@
 import pytest
 
 from audit.models import AuditEntry
+from tests.cdn.conftest import enabled_upstream
 from tests.helpers import wait_for
 
 
@@ -39,15 +40,15 @@ def test_it_keeps_a_bad_edit_on_the_form(op, demo, domain):
     data = {"edit-origin_ips": "nonsense", "edit-areas": ["cn"], "edit-icp_record": ""}
     page = op.post(f"/cdn/{domain['domainId']}/", data).content.decode()
     assert "Line 1: nonsense is not an IPv4 or IPv6 address." in page
-    assert "An ICP record is required" in page
+    assert "Mainland China (cn) is served only with an ICP record: enter it, or tick the box" in page
     assert demo.cdn.get(domain["domainId"])["origin_ips"] == ["114.114.114.114"]
 
 
-def test_it_disables_and_enables(op, demo, domain):
+def test_it_disables_and_enables(op, sandbox, domain):
     op.post(f"/cdn/{domain['domainId']}/toggle/", {"enable": "0"})
-    assert demo.cdn.get(domain["domainId"])["enabled"] is False
+    assert enabled_upstream(sandbox, domain["domainId"]) is False
     op.post(f"/cdn/{domain['domainId']}/toggle/", {"enable": "1"})
-    assert demo.cdn.get(domain["domainId"])["enabled"] is True
+    assert enabled_upstream(sandbox, domain["domainId"]) is True
     actions = AuditEntry.objects.filter(action__startswith="cdn.").order_by("id")
     assert [e.action for e in actions] == ["cdn.disable", "cdn.enable"]
 
