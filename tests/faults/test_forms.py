@@ -11,12 +11,12 @@ from tests.faults.pages import forms
 
 ACTIONS = ["cdn.create", "ticket.reply", "ticket.create", "cdn.urls.add", "cdn.recharge"]
 MESSAGES = {
-    "malformed_rate": "Plcloud answered with something the panel could not read. The change may have been made: "
-    "check before trying again.",
     "drop_rate": "The connection to Plcloud was lost before it answered. The change may have been made: "
     "check before trying again.",
     "error_rate": "Plcloud answered with a server error. The change may have been made: check before trying again.",
 }
+# What each form says once its change was made (a 2xx answer, whatever its body).
+DONE = ["created; it is being configured.", "Reply sent.", "Ticket opened.", "URLs saved.", "Recharged 7 GB"]
 
 
 @pytest.mark.parametrize("fault", list(MESSAGES))
@@ -35,6 +35,21 @@ def test_a_failed_change_keeps_the_input_says_why_and_is_audited(member, sandbox
         assert entry.outcome == Outcome.FAILED and MESSAGES[fault] in entry.error, path
         sent = [c for c in sandbox.requests_seen()["requests"] if c["method"] in ("POST", "PUT", "DELETE")]
         assert len(sent) == 1, (path, sent)  # never sent twice
+
+
+def test_a_change_answered_2xx_with_an_unreadable_body_is_taken_as_made(member, sandbox, upstream_objects):
+    """Plcloud made the change once it answered 2xx (docs/plcloud-api.md, "How the client reads
+    answers"): an unreadable body is what came, not a failure; nothing is sent again."""
+    sandbox.set_faults(malformed_rate=1.0, scope="service")
+    changes = [form for form in forms(upstream_objects) if not form[0].endswith("/toggle/")]
+    for (path, fields, _kept), action, done in zip(changes, ACTIONS, DONE, strict=True):
+        cache.clear()
+        sandbox.forget_requests()
+        response = member.post(path, fields, follow=True)
+        assert response.status_code == 200 and done in response.content.decode(), path
+        assert AuditEntry.objects.filter(action=action).latest("pk").outcome == Outcome.OK, path
+        sent = [c for c in sandbox.requests_seen()["requests"] if c["method"] in ("POST", "PUT", "DELETE")]
+        assert len(sent) == 1, (path, sent)
 
 
 @pytest.mark.parametrize("fault", list(MESSAGES))
