@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from cdn.models import KnownBalance
 from cdn.presenters import when
-from connections.services import ReconnectNeeded, client_for_request
+from connections.problems import ReconnectNeeded
+from connections.services import client_for_request
 from connections.tenancy import request_tenant
 from plcloud import PlcloudError, ProtocolError
 from plcloud.client import NO_RETRY

@@ -33,7 +33,8 @@ from cdn.models import AccountFlow
 from cdn.presenters import display
 from cdn.traffic import GB, PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
 from connections.breaker import CacheBreaker
-from connections.services import ReconnectNeeded, client_for, explain
+from connections.problems import ReconnectNeeded, explain
+from connections.services import client_for
 from connections.tenancy import Tenant, request_tenant
 from plcloud import AuthError, PlcloudError
 from plcloud_panel.converters import plcloud_id

@@ -14,7 +14,8 @@ from cdn import selectors
 from cdn.forms import LogWindowForm
 from cdn.logs import Cursor, scan, sizing
 from cdn.presenters import decorate
-from connections.services import client_for_request, explain, read
+from connections.problems import explain
+from connections.services import client_for_request, read
 from jobs import services as job_services
 from jobs.exports import matcher
 from jobs.plans import PlanRefused

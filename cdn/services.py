@@ -8,7 +8,8 @@ from typing import TypeVar
 from audit.services import record
 from cdn.balance import keep_recharge
 from cdn.selectors import forget
-from connections.services import client_for_request, explain
+from connections.problems import explain
+from connections.services import client_for_request
 from connections.tenancy import request_tenant
 from plcloud import Client, PlcloudError
 from plcloud_panel.converters import plcloud_id

@@ -31,7 +31,8 @@ from cdn.forms import (
 from cdn.models import BudgetAlert
 from cdn.presenters import STATUSES, decorate, display, transitional
 from cdn.rows import row_html
-from connections.services import explain, read
+from connections.problems import explain
+from connections.services import read
 from connections.tenancy import request_tenant
 from jobs.selectors import jobs_for
 from ops.page_cache import SHELL_SECONDS, kept_page, render_kept

@@ -9,6 +9,7 @@ from accounts.roles import role_required
 from connections import services
 from connections.forms import ConnectForm, RegionForm
 from connections.models import PlcloudConnection
+from connections.problems import explain
 from plcloud import PlcloudError
 
 
@@ -20,7 +21,7 @@ def connect(request):
         try:
             services.connect(user=request.user, **form.cleaned_data)
         except PlcloudError as error:
-            form.add_error(None, services.explain(error).message)
+            form.add_error(None, explain(error).message)
         else:
             messages.success(request, _("Connected to Plcloud. Pick the region to work in."))
             return redirect("connection")

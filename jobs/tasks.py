@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from connections.services import ReconnectNeeded, client_for, explain
+from connections.problems import ReconnectNeeded, explain
+from connections.services import client_for
 from connections.tenancy import Tenant
 from jobs import exports
 from jobs.models import HALTED, Export, ItemState, Job, JobItem, Kind, State

@@ -8,7 +8,8 @@ from accounts.roles import role_required
 from cdn import selectors as cdn_selectors
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
-from connections.services import explain_identity, read
+from connections.problems import explain_identity
+from connections.services import read
 from plcloud import PlcloudError, identity_version
 
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from connections.models import PlcloudConnection
-from connections.services import ReconnectNeeded, client_for, explain
+from connections.problems import ReconnectNeeded, explain
+from connections.services import client_for
 from connections.tenancy import Tenant, tenant_of
 from plcloud import PlcloudError
 from plcloud_panel.converters import plcloud_id

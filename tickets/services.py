@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from audit.services import record
-from connections.services import client_for_request, explain
+from connections.problems import explain
+from connections.services import client_for_request
 from connections.tenancy import request_tenant
 from plcloud import PlcloudError
 from plcloud_panel.converters import plcloud_id

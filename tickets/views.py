@@ -5,7 +5,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.roles import has_role, role_required
-from connections.services import explain, read
+from connections.problems import explain
+from connections.services import read
 from connections.tenancy import request_tenant
 from plcloud import PlcloudError
 from plcloud_panel.converters import plcloud_id

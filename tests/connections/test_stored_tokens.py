@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from connections.models import PlcloudConnection
-from connections.services import ReconnectNeeded, client_for
+from connections.problems import ReconnectNeeded
+from connections.services import client_for
 from plcloud_panel.crypto import decrypt
 
 

@@ -38,7 +38,7 @@ def pages(objects: dict, job_id: int) -> list[str]:
 QUIET = ("/cdn/new/", "/tickets/new/", "/tickets/notifications/", "/jobs/", "/jobs/prefetch/new/", "/connection/",
          "/audit/", "/progress/", "/cdn/traffic/")  # fmt: skip
 
-# What explain() says for each kind of failure (connections.services.explain).
+# What explain() says for each kind of failure (connections.problems.explain).
 MESSAGES = (
     "Plcloud did not answer within",
     "Plcloud is not reachable right now",

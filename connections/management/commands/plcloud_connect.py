@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from connections import services
+from connections.problems import explain
 from plcloud import PlcloudError
 
 
@@ -42,5 +43,5 @@ class Command(BaseCommand):
                 keep=options["keep"],
             )
         except PlcloudError as error:
-            raise CommandError(services.explain(error).message) from None
+            raise CommandError(explain(error).message) from None
         self.stdout.write(f"connected {user.username} as {connection} (token expires {connection.token_expires})")
