@@ -1,7 +1,32 @@
+import os
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 pytest_plugins = ["tests.panel_fixtures", "tests.secret_scan", "tests.worker_fixtures", "tests.report"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """The test database is named with this process's id, so that runs side by side (two
+    worktrees, CI beside a developer, parallel workers: each its own process) never create or drop
+    each other's. On SQLite it is a file, not memory, so that a worker process a test starts sees it.
+    (pytest-django's hook, run just before the test database is made.)"""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        django_settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        name = str(django_settings.VAR_DIR / f"test-panel-{os.getpid()}.sqlite3")
+    else:
+        name = f"test_{database['NAME']}_{os.getpid()}"
+    database.setdefault("TEST", {})["NAME"] = name
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_root():
+    """WhiteNoise serves STATIC_ROOT, which collectstatic makes; the tests collect nothing (pages
+    render without the manifest, below), so on a fresh checkout it is made, empty, not warned about."""
+    django_settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

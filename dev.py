@@ -106,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     sandbox_url = f"http://127.0.0.1:{args.sandbox_port}"
     env.setdefault("PLCLOUD_AUTH_URL", f"{sandbox_url}/v2.0")
+    var_dir = Path(env.get("PANEL_VAR_DIR", str(ROOT / "var")))
+    # The quick start's files: its SQLite databases (the default DATABASE_URL is var/panel.sqlite3,
+    # whatever PANEL_VAR_DIR says) and beat's schedule; the settings make no folders themselves.
+    for folder in {ROOT / "var", var_dir}:
+        folder.mkdir(parents=True, exist_ok=True)
     ensure_encryption_key(env)
     say("preparing the database and static files")
     manage("migrate", "--noinput", "-v", "0", env=env)
@@ -115,8 +120,9 @@ def run(args: argparse.Namespace) -> int:
     ).stdout.strip()
 
     commands = {
-        "sandbox": ["manage.py", "plcloud_sandbox", "--addrport", f"127.0.0.1:{args.sandbox_port}"],
-        **workers(env.get("PANEL_VAR_DIR", str(ROOT / "var"))),
+        # As docker-compose.yml runs it: the sandbox needs none of the panel's settings.
+        "sandbox": ["-m", "plcloud_sandbox", "--addrport", f"127.0.0.1:{args.sandbox_port}"],
+        **workers(str(var_dir)),
         "web": ["manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
     }
     processes: list[subprocess.Popen] = []

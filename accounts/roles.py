@@ -19,9 +19,13 @@ def role_of(user) -> str | None:
         return None
 
 
+def holds(held: str | None, role: str) -> bool:
+    """Whether the role ``held`` (None: no role) may do what ``role`` may."""
+    return RANK.get(held, 0) >= RANK[role]
+
+
 def has_role(user, role: str) -> bool:
-    held = role_of(user)
-    return held is not None and RANK[held] >= RANK[role]
+    return holds(role_of(user), role)
 
 
 def role_required(role: str):

@@ -56,6 +56,7 @@ def last_whole_day() -> dict:
 
 
 def run_export(environment, user, domain, window: dict) -> dict:
+    from cdn.objects import Domain
     from jobs import exports, services
     from jobs.models import Job
 
@@ -65,7 +66,7 @@ def run_export(environment, user, domain, window: dict) -> dict:
         wait_ready()
         idle = memory_kb(worker, "VmRSS")
         started = time.perf_counter()
-        job = services.submit_export(user=user, domain=domain, window=window)
+        job = services.submit_export(user=user, domain=Domain.from_wire(domain), window=window)
         while not Job.objects.filter(pk=job.pk, state__in=("succeeded", "failed", "cancelled")).exists():
             if worker.poll() is not None or time.perf_counter() - started > 1800:
                 raise SystemExit("the export did not end within 30 minutes; see worker.log in the bench folder")

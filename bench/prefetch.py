@@ -80,13 +80,14 @@ def main() -> list[str]:
     try:
         environment = {**panel_environment(work, sandbox, database), **broker, "LOG_LEVEL": "INFO"}
         setup_panel(environment)
+        from cdn.objects import Domain
         from connections.services import client_for
         from jobs import services
         from jobs.models import HALTED, Job
 
         user = bench_member(sandbox, "operator")
         client = client_for(user)
-        domains = client.cdn.list()
+        domains = Domain.from_wire_list(client.cdn.list())
         workers = [
             start_worker(environment, "--pool", "threads", "--concurrency", "8", "-n", f"bench{n}@%h")
             for n in range(args.workers)

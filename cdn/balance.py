@@ -21,11 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdn.models import KnownBalance
-from cdn.presenters import when
+from cdn.objects import when
 from connections.problems import ReconnectNeeded
-from connections.services import client_for_request
-from connections.tenancy import request_tenant
-from plcloud import PlcloudError, ProtocolError
+from connections.tenancy import member_tenant
+from plcloud import Client, PlcloudError, ProtocolError
 from plcloud.client import NO_RETRY
 
 # An hour: a Plcloud that gains the read is seen within it, and one that lacks it is asked about
@@ -43,25 +42,22 @@ class Balance:
     current: bool  # read now; False: Plcloud offers no read, and this is what the last recharge carried
 
 
-def read(request) -> Balance:
+def read(*, client: Client, user) -> Balance:
     """The balance now if Plcloud offers the read; else the last one a recharge answer carried."""
-    tenant = request_tenant(request)
+    tenant = member_tenant(user)
     if not tenant:
         raise ReconnectNeeded(_("Connect your Plcloud account first."))
     kept = KnownBalance.objects.filter(tenant_id=tenant.tenant_id).first()
     now = timezone.now()
     if kept and kept.no_read_at and now - kept.no_read_at < timedelta(seconds=NO_READ_SECONDS):
         return _after_recharge(kept)
-    client = client_for_request(request)
     before, client.retry = client.retry, NO_RETRY  # a 501 answers the same on a second try
     try:
         answer = client.cdn.balance()
     except PlcloudError as error:
         if error.status_code not in NO_READ_STATUSES:
             raise
-        kept, _created = KnownBalance.objects.update_or_create(
-            tenant_id=tenant.tenant_id, defaults={"no_read_at": now}
-        )
+        kept, _created = KnownBalance.objects.update_or_create(tenant_id=tenant.tenant_id, defaults={"no_read_at": now})
         return _after_recharge(kept)
     finally:
         client.retry = before
@@ -78,10 +74,10 @@ def _after_recharge(kept: KnownBalance | None) -> Balance:
     return Balance(gb=gb, at=kept.recharged_at if gb is not None else None, current=False)
 
 
-def keep_recharge(request, answer: dict) -> float | None:
+def keep_recharge(*, user, answer: dict) -> float | None:
     """Keep the balance a recharge answer carried, if it carried a number, with its time."""
     gb = number(answer.get("balance"))
-    tenant = request_tenant(request)
+    tenant = member_tenant(user)
     if gb is not None and tenant:
         at = when(answer.get("recharged_at")) or timezone.now()
         KnownBalance.objects.update_or_create(
@@ -95,4 +91,3 @@ def number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value)
-

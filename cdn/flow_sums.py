@@ -17,7 +17,6 @@ that tenant), and shown only to members connected to that tenant.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,14 +29,13 @@ from django.utils.translation import gettext as _
 
 from cdn.balance import Balance
 from cdn.models import AccountFlow
-from cdn.presenters import display
+from cdn.objects import Domain, FlowPoint
 from cdn.traffic import GB, PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
 from connections.breaker import CacheBreaker
 from connections.problems import ReconnectNeeded, explain
 from connections.services import client_for
-from connections.tenancy import Tenant, request_tenant
+from connections.tenancy import Tenant, member_tenant
 from plcloud import AuthError, PlcloudError
-from plcloud_panel.converters import plcloud_id
 
 logger = logging.getLogger(__name__)
 
@@ -133,16 +131,16 @@ class Outlook:
         return bool(self.forecast and self.forecast.warning)
 
 
-def kept(request, period: str) -> Sums:
+def kept(*, user, period: str) -> Sums:
     """The member's tenant's kept sums for the period, a refresh queued if they are due one.
     Nothing is asked of Plcloud here."""
-    tenant = request_tenant(request)
+    tenant = member_tenant(user)
     if not tenant:
         raise ReconnectNeeded(_("Connect your Plcloud account first."))
     row, _created = AccountFlow.objects.get_or_create(tenant_id=tenant.tenant_id, period=period)
     now = timezone.now()
     if _due(row, now) and _claim(row, now):
-        _send(user_id=request.user.pk, tenant_id=tenant.tenant_id, period=period)
+        _send(user_id=user.pk, tenant_id=tenant.tenant_id, period=period)
     return Sums(period, row, refreshing=_refreshing(row, now))
 
 
@@ -202,7 +200,7 @@ def refresh(*, user_id: int, tenant_id: str, period: str) -> None:
     started, deadline = timezone.now(), time.monotonic() + _read_seconds()
     try:
         _bound(client, deadline)
-        domains = _domains(client.cdn.list())
+        domains = [domain for domain in Domain.from_wire_list(client.cdn.list()) if domain.ref is not None]
         total, areas, unread, covered = _read_all(client, domains, period, started, deadline)
     except PlcloudError as error:  # the list, or the session (every call would be refused)
         row.tried_at, row.problem, row.refresh_queued_at = timezone.now(), explain(error).message, None
@@ -221,41 +219,28 @@ def _read_seconds() -> float:
     return min(settings.CDN_TRAFFIC_READ_SECONDS, settings.CELERY_TASK_SOFT_TIME_LIMIT - 20)
 
 
-def _domains(listed: list) -> list[tuple[int | str, str]]:
-    """(id, name as shown) of every listed domain with a usable id."""
-    found = []
-    for domain in listed:
-        ref = plcloud_id(domain.get("domainId")) if isinstance(domain, dict) else None
-        if ref is not None:
-            name = domain.get("domainName")
-            found.append((ref, display(name) if isinstance(name, str) else str(ref)))
-    return found
-
-
 def _read_all(
-    client, domains, period: str, started: datetime, deadline: float
+    client, domains: list[Domain], period: str, started: datetime, deadline: float
 ) -> tuple[int, dict, list[str], Coverage | None]:
     """The flow and flow by area over the domains read, the names of those not read, and the time
     their points cover (whatever window was asked: Plcloud may answer another)."""
     start, end, _interval = window(period, now=started)
     total, areas, unread, covered = 0, {}, [], None
-    for ref, name in domains:
-        points = _flow(client, ref, start=start, end=end, interval=INTERVALS[period], deadline=deadline)
+    for domain in domains:
+        points = _flow(client, domain.ref, start=start, end=end, interval=INTERVALS[period], deadline=deadline)
         if points is None:
-            unread.append(name)
+            unread.append(domain.display_name or domain.ref)
             continue
         domain_covered = coverage(points, INTERVALS[period])
         covered = domain_covered.merged(covered) if domain_covered else covered
         for point in points:
-            if isinstance(point, dict):
-                total += _bytes(point.get("flow"))
-                by_area = point.get("areas")
-                for area, flow in (by_area if isinstance(by_area, dict) else {}).items():
-                    areas[str(area)] = areas.get(str(area), 0) + _bytes(flow)
+            total += point.flow
+            for area, flow in point.areas:
+                areas[area] = areas.get(area, 0) + flow
     return total, areas, unread, covered
 
 
-def _flow(client, ref, *, start: datetime, end: datetime, interval: int, deadline: float) -> list | None:
+def _flow(client, ref, *, start: datetime, end: datetime, interval: int, deadline: float) -> list[FlowPoint] | None:
     """One domain's points, or None if it could not be read (or not before the deadline)."""
     if time.monotonic() >= deadline:
         return None
@@ -265,18 +250,11 @@ def _flow(client, ref, *, start: datetime, end: datetime, interval: int, deadlin
     # breaker every process shares still opens after PLCLOUD_BREAKER_THRESHOLD failures in a row.
     client.circuit = CacheBreaker()
     try:
-        return client.cdn.flow(ref, start_at=start, end_at=end, interval=interval)
+        return FlowPoint.from_wire_list(client.cdn.flow(ref, start_at=start, end_at=end, interval=interval))
     except AuthError:
         raise  # the session, not the domain: every other call would be refused too
     except PlcloudError:
         return None
-
-
-def _bytes(value: object) -> int:
-    """A byte count from Plcloud; anything else counts as none (one odd point must not stop the sum)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return 0
-    return max(0, int(value))
 
 
 def _bound(client, deadline: float) -> None:

@@ -13,22 +13,26 @@ from accounts.roles import role_required
 from cdn import selectors
 from cdn.forms import LogWindowForm
 from cdn.logs import Cursor, scan, sizing
-from cdn.presenters import decorate
 from connections.problems import explain
-from connections.services import client_for_request, read
+from connections.services import client_for_request
 from jobs import services as job_services
+from jobs.errors import Refused
 from jobs.exports import matcher
-from jobs.plans import PlanRefused
 from jobs.presenters import say_queued
-from plcloud import PlcloudError
+from plcloud import NotFound, PlcloudError
 from plcloud.log_window import LogWindow
 
 
-def _domain(request, domain_id: str):
-    domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
-    if problem is not None and problem.missing:
-        raise Http404
-    return (decorate(domain) if domain else None), problem
+def _domain(request, domain_id: str) -> dict:
+    """The page's domain, or the problem reading it (the form is shown either way); 404 when
+    Plcloud has no such domain for the member."""
+    try:
+        domain = selectors.get_domain(client=client_for_request(request), domain_id=domain_id)
+    except NotFound:
+        raise Http404 from None
+    except PlcloudError as error:
+        return {"domain": None, "problem": explain(error)}
+    return {"domain": domain, "problem": None}
 
 
 def _default_window() -> QueryDict:
@@ -42,10 +46,9 @@ def _default_window() -> QueryDict:
 @role_required(Role.VIEWER)
 def domain_logs(request, domain_id: str):
     """A window of the log, 100 matching entries a page; ``after`` is the signed position to go on from."""
-    domain, problem = _domain(request, domain_id)
     form = LogWindowForm(request.GET if "start_at" in request.GET else _default_window())
-    context = {"domain": domain, "problem": problem, "form": form, "page": None}
-    if domain is None or not form.is_valid():
+    context = {**_domain(request, domain_id), "form": form, "page": None}
+    if context["domain"] is None or not form.is_valid():
         return render(request, "cdn/domain_logs.html", context, status=200 if form.is_valid() else 400)
     window = form.window()
     keep = matcher(**{k: window[k] for k in ("status_class", "cache_state", "url_contains")})
@@ -74,15 +77,14 @@ def domain_logs(request, domain_id: str):
 @require_POST
 def domain_logs_export(request, domain_id: str):
     """Queue an export of the window and filters the log page shows; the worker writes the file."""
-    domain, problem = _domain(request, domain_id)
     form = LogWindowForm(request.POST)
-    if domain is None or not form.is_valid():
-        context = {"domain": domain, "problem": problem, "form": form, "page": None}
-        return render(request, "cdn/domain_logs.html", context, status=400 if domain else 200)
+    context = {**_domain(request, domain_id), "form": form, "page": None}
+    if context["domain"] is None or not form.is_valid():
+        return render(request, "cdn/domain_logs.html", context, status=400 if context["domain"] else 200)
     try:
-        job = job_services.submit_export(user=request.user, domain=domain, window=form.window())
-    except PlanRefused as error:  # a limit (jobs.limits): said beside the export button, the window kept
-        context = {"domain": domain, "problem": problem, "form": form, "page": None, "export_refused": error}
+        job = job_services.submit_export(user=request.user, domain=context["domain"], window=form.window())
+    except Refused as error:  # a limit (jobs.limits): said beside the export button, the window kept
+        context["export_refused"] = error
         return render(request, "cdn/domain_logs.html", context, status=429)
     say_queued(request, job, _("Export queued as job %(id)s; its file appears on the job page."))
     return redirect("jobs:detail", job.pk)

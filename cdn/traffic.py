@@ -8,11 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import ngettext
 
-from cdn.presenters import when
+from cdn.objects import FlowPoint
 
 GB = 1024**3
 # period: (length, interval in seconds)
 PERIODS = {"24h": (timedelta(hours=24), 300), "7d": (timedelta(days=7), 3600), "30d": (timedelta(days=30), 86400)}
+
+
+def asked_period(value: str | None, default: str) -> str:
+    """The period a page was asked for, when it is one of PERIODS; else ``default``."""
+    return value if value in PERIODS else default
 
 
 def period_label(period: str) -> str:
@@ -67,15 +72,10 @@ class Coverage:
         return self if other is None else Coverage(min(self.start, other.start), max(self.end, other.end))
 
 
-def point_time(point: object) -> datetime | None:
-    """A point's start as an aware time, or None when it has none that reads as a time."""
-    return when(point.get("time")) if isinstance(point, dict) else None
-
-
-def coverage(points: list, asked_interval: int) -> Coverage | None:
+def coverage(points: list[FlowPoint], asked_interval: int) -> Coverage | None:
     """From the first point's start to the last point's end. A point lasts as long as the smallest
     gap between points (what Plcloud answered, not what was asked); a lone point, the interval asked."""
-    times = sorted({moment for moment in map(point_time, points) if moment is not None})
+    times = sorted({point.at for point in points if point.at is not None})
     if not times:
         return None
     gaps = [(later - earlier).total_seconds() for earlier, later in zip(times, times[1:], strict=False)]
@@ -94,21 +94,12 @@ class Totals:
         return self.flow / GB
 
 
-def totals(points: list[dict]) -> Totals:
+def totals(points: list[FlowPoint]) -> Totals:
     return Totals(
-        flow=sum(int(p.get("flow") or 0) for p in points),
-        requests=sum(int(p.get("requests") or 0) for p in points),
-        peak_bandwidth=max((int(p.get("bandwidth") or 0) for p in points), default=0),
+        flow=sum(p.flow for p in points),
+        requests=sum(p.requests for p in points),
+        peak_bandwidth=max((p.bandwidth for p in points), default=0),
     )
-
-
-def by_area(series: list[list[dict]]) -> dict[str, int]:
-    summed: dict[str, int] = {}
-    for points in series:
-        for point in points:
-            for area, flow in (point.get("areas") or {}).items():
-                summed[area] = summed.get(area, 0) + int(flow or 0)
-    return dict(sorted(summed.items()))
 
 
 @dataclass(frozen=True)
@@ -128,12 +119,10 @@ def forecast(balance_gb: float, flow_last_days: int, days: float, warn_days: int
     return Forecast(balance_gb, daily, balance_gb / daily if daily > 0 else None, warn_days)
 
 
-def chart_points(points: list[dict], width: int = 800, height: int = 200) -> str:
+def chart_points(points: list[FlowPoint], width: int = 800, height: int = 200) -> str:
     """The polyline of a flow series, scaled to the box; the SVG itself is in the template."""
     if not points:
         return ""
-    peak = max(int(p.get("flow") or 0) for p in points) or 1
+    peak = max(p.flow for p in points) or 1
     step = width / max(len(points) - 1, 1)
-    return " ".join(
-        f"{i * step:.1f},{height - int(p.get('flow') or 0) / peak * (height - 10):.1f}" for i, p in enumerate(points)
-    )
+    return " ".join(f"{i * step:.1f},{height - p.flow / peak * (height - 10):.1f}" for i, p in enumerate(points))

@@ -181,8 +181,22 @@ def client_for_request(request) -> Client:
     if pending is not None:
         pending.wait()  # one call at a time on the request's client and HTTP session
     if not hasattr(request, "_plcloud_client"):
-        request._plcloud_client = _client_from(request_connection(request))
+        try:
+            request._plcloud_client = _client_from(request_connection(request))
+        except ReconnectNeeded as error:
+            request._plcloud_client = _NoClient(error)
     return request._plcloud_client
+
+
+class _NoClient:
+    """The client of a member who cannot have one now (not connected, session expired): the
+    first call raises why, inside the service that audits the attempt, as a refusal would."""
+
+    def __init__(self, error: ReconnectNeeded) -> None:
+        self._error = error
+
+    def __getattr__(self, name: str):
+        raise self._error
 
 
 def request_connection(request) -> PlcloudConnection | None:

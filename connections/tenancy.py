@@ -37,8 +37,14 @@ def tenant_of(user) -> Tenant:
 
 def request_tenant(request) -> Tenant:
     """The tenant of the connection loaded with the request's member (accounts.backends)."""
+    return member_tenant(request.user)
+
+
+def member_tenant(user) -> Tenant:
+    """The tenant of the connection loaded with the member (no query when it was loaded with
+    them, as accounts.backends does for a request's member), PANEL when none."""
     try:
-        connection = request.user.plcloud
+        connection = user.plcloud
     except PlcloudConnection.DoesNotExist:
         return PANEL
     return Tenant(connection.tenant_id, connection.region)

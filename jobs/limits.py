@@ -27,15 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jobs import exports
+from jobs.errors import Refused
 from jobs.models import Export, Job, Kind, State
-from jobs.plans import PlanRefused
 
 ACTIVE = (State.QUEUED, State.RUNNING, State.WAITING)
 DAY = timedelta(hours=24)
 
 
 def check_export(user) -> None:
-    """Raise PlanRefused, saying why, if ``user`` may not start another export now.
+    """Raise Refused, saying why, if ``user`` may not start another export now.
 
     Call it inside the transaction that creates the export: it first locks the member's row, so
     two submits at once are counted one after the other and cannot both pass a limit.
@@ -43,7 +43,7 @@ def check_export(user) -> None:
     _lock_member(user)
     active = Job.objects.filter(owner=user, kind=Kind.EXPORT, state__in=ACTIVE).count()
     if active >= settings.EXPORT_MAX_ACTIVE:
-        raise PlanRefused(
+        raise Refused(
             [
                 ngettext(
                     "You already have %(n)s export that has not ended (queued, running or waiting), the most "
@@ -58,7 +58,7 @@ def check_export(user) -> None:
     daily = settings.EXPORT_DAILY_MB * exports.MB
     used = _exported_today(user)
     if used >= daily:
-        raise PlanRefused(
+        raise Refused(
             [
                 _(
                     "Your exports of the last 24 hours take %(used)s; a member may export %(limit)s a day. "
@@ -70,7 +70,7 @@ def check_export(user) -> None:
     budget = settings.EXPORT_DISK_BUDGET_MB * exports.MB
     stored = exports.stored_bytes()
     if stored >= budget:
-        raise PlanRefused(
+        raise Refused(
             [
                 _(
                     "The export folder is full: its files take %(stored)s of the %(budget)s the panel may use. "

@@ -17,7 +17,9 @@ import idna
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cdn.objects import Domain
 from cdn.validators import MAX_URL_LENGTH, first_messages, is_http_url, quoted
+from jobs.errors import PlanRefused
 from jobs.models import ItemKind, JobItem
 
 FLUSH_URLS_PER_CALL = 100
@@ -30,18 +32,6 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _SAFE = "/?:@!$&'()*+,;=%~-._[]"
 _ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 T = TypeVar("T")
-
-
-class PlanRefused(ValueError):
-    """The lines cannot be sent as they are; ``problems`` says which and why. Nothing was sent.
-
-    ``fields`` holds the same messages by the form field they belong to ("" for the form).
-    """
-
-    def __init__(self, problems: list[str], fields: dict[str, list[str]] | None = None) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-        self.fields = fields or {"": problems}
 
 
 @dataclass(frozen=True)
@@ -96,7 +86,7 @@ class Plan:
 @dataclass(frozen=True)
 class PrefetchPlan(Plan):
     # The member's domains (as Plcloud lists them) that the URLs are on.
-    domains: list[dict] = field(default_factory=list)
+    domains: list[Domain] = field(default_factory=list)
 
 
 def _escape(text: str) -> str:
@@ -194,9 +184,9 @@ def split(urls: list[T], dirs: list[T], url_cap: int, dir_cap: int = 1) -> list[
     return [(urls[i * url_cap : (i + 1) * url_cap], dirs[i * dir_cap : (i + 1) * dir_cap]) for i in range(count)]
 
 
-def plan_flush(*, domain: dict, urls_text: str, dirs_text: str) -> Plan:
-    """Every URL and directory must be on ``domain`` (as Plcloud lists it); directories end with /."""
-    name = (domain.get("domainName") or "").lower()
+def plan_flush(*, domain: Domain, urls_text: str, dirs_text: str) -> Plan:
+    """Every URL and directory must be on ``domain``; directories end with /."""
+    name = domain.name.lower()
 
     def on_domain(url: str, said: dict) -> str | None:
         if host_of(url) != name:
@@ -228,9 +218,9 @@ def plan_flush(*, domain: dict, urls_text: str, dirs_text: str) -> Plan:
     )
 
 
-def plan_prefetch(*, urls_text: str, domains: list[dict]) -> PrefetchPlan:
-    """URLs whose hosts are among the member's domains (``domains`` as selectors.domains reads them)."""
-    by_name = {(d.get("domainName") or "").lower(): d for d in domains}
+def plan_prefetch(*, urls_text: str, domains: list[Domain]) -> PrefetchPlan:
+    """URLs whose hosts are among the member's domains (as cdn.selectors.domains reads them)."""
+    by_name = {d.name.lower(): d for d in domains}
 
     def on_a_domain(url: str, said: dict) -> str | None:
         if host_of(url) not in by_name:

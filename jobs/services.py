@@ -13,54 +13,56 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from cdn.objects import Domain
 from connections.tenancy import tenant_of
 from jobs import exports, limits
+from jobs.errors import PlanRefused, Refused
 from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobDomain, JobItem, Kind, State
-from jobs.plans import PlanRefused, plan_flush, plan_prefetch
-from plcloud_panel.converters import plcloud_id
+from jobs.plans import plan_flush, plan_prefetch
 
 
 def _deadline():
     return timezone.now() + timedelta(minutes=settings.PREFETCH_DEADLINE_MINUTES)
 
 
-def new_job(*, user, kind: str, domains: list[dict], deadline, parent: Job | None = None) -> Job:
-    """The job row, under the member's tenant now, with the domains it works on (Plcloud's
-    domain objects, or their ``domainId`` and ``domainName`` alone); nothing is queued."""
+def new_job(*, user, kind: str, domains: list[Domain], deadline, parent: Job | None = None) -> Job:
+    """The job row, under the member's tenant now, with the domains it works on (those without a
+    usable id are left out); nothing is queued."""
     tenant = tenant_of(user)
-    by_id = {plcloud_id(d.get("domainId")): d for d in domains}
-    by_id.pop(None, None)
+    by_id = {d.ref: d for d in domains if d.ref is not None}
     one = next(iter(by_id.values())) if len(by_id) == 1 else None
-    names = sorted(d.get("domainName") or "" for d in by_id.values())
+    names = sorted(d.name for d in by_id.values())
     job = Job.objects.create(
         owner=user,
         kind=kind,
         tenant_id=tenant.tenant_id,
         region=tenant.region,
         domain_id=next(iter(by_id)) if one else "",
-        domain_ref=one["domainId"] if one else None,
+        domain_ref=one.wire_id if one else None,
         domain_name=", ".join(names)[:255],
         deadline=deadline,
         parent=parent,
     )
     JobDomain.objects.bulk_create(
-        JobDomain(job=job, domain_id=ref, domain_name=(d.get("domainName") or "")[:255]) for ref, d in by_id.items()
+        JobDomain(job=job, domain_id=ref, domain_name=d.name[:255]) for ref, d in by_id.items()
     )
     return job
 
 
-def create_job(*, user, kind: str, domains: list[dict], items: list[tuple[str, str]], parent: Job | None = None) -> Job:
+def create_job(
+    *, user, kind: str, domains: list[Domain], items: list[tuple[str, str]], parent: Job | None = None
+) -> Job:
     """The job and its items, queued; nothing is sent (see ``_enqueue``)."""
     job = new_job(user=user, kind=kind, domains=domains, deadline=_deadline(), parent=parent)
     JobItem.objects.bulk_create(JobItem(job=job, url=url, kind=item_kind) for url, item_kind in items)
     return job
 
 
-def _domains_of(job: Job) -> list[dict]:
-    """The domains a job worked on, as new_job takes them, for a job made again from it."""
+def _domains_of(job: Job) -> list[Domain]:
+    """The domains a job worked on (their ids and names, as it kept them), for a job made again from it."""
     if job.domain_id:
-        return [{"domainId": job.upstream_domain_id, "domainName": job.domain_name}]
-    return [{"domainId": d.domain_id, "domainName": d.domain_name} for d in job.domains.all()]
+        return [Domain.from_wire({"domainId": job.upstream_domain_id, "domainName": job.domain_name})]
+    return [Domain.from_wire({"domainId": d.domain_id, "domainName": d.domain_name}) for d in job.domains.all()]
 
 
 def _enqueue(job: Job) -> None:
@@ -75,26 +77,26 @@ def _enqueue(job: Job) -> None:
     transaction.on_commit(send)
 
 
-def _refused(user, action: str, object_id: object, error: PlanRefused) -> None:
+def _refused(user, action: str, object_id: object, error: Refused) -> None:
     record(actor=user, action=action, object_type="job", object_id=object_id, ok=False, error=str(error))
 
 
-def submit_flush(*, user, domain: dict, urls_text: str, dirs_text: str) -> Job:
+def submit_flush(*, user, domain: Domain, urls_text: str, dirs_text: str) -> Job:
     try:
         plan = plan_flush(domain=domain, urls_text=urls_text, dirs_text=dirs_text)
     except PlanRefused as error:
-        _refused(user, "jobs.flush", domain.get("domainName", ""), error)
+        _refused(user, "jobs.flush", domain.name, error)
         raise
     items = [(u, ItemKind.URL) for u in plan.urls] + [(d, ItemKind.DIR) for d in plan.dirs]
     with transaction.atomic():
         job = create_job(user=user, kind=Kind.FLUSH, domains=[domain], items=items)
-        detail = {"domain": domain["domainName"], "urls": len(plan.urls), "dirs": len(plan.dirs)}
+        detail = {"domain": domain.name, "urls": len(plan.urls), "dirs": len(plan.dirs)}
         record(actor=user, action="jobs.flush", object_type="job", object_id=job.pk, detail=detail)
         _enqueue(job)
     return job
 
 
-def submit_prefetch(*, user, urls_text: str, domains: list[dict]) -> Job:
+def submit_prefetch(*, user, urls_text: str, domains: list[Domain]) -> Job:
     try:
         plan = plan_prefetch(urls_text=urls_text, domains=domains)
     except PlanRefused as error:
@@ -116,7 +118,7 @@ def retry_failed(*, user, job: Job) -> Job:
     """A new job (child of ``job``) for its failed items."""
     failed = [(i.url, i.kind) for i in job.items.filter(state=ItemState.FAILED)]
     if not job.ended or not failed:
-        error = PlanRefused([_("Only an ended job with failed items can be retried.")])
+        error = Refused([_("Only an ended job with failed items can be retried.")])
         _refused(user, f"jobs.{job.kind}.retry", job.pk, error)
         raise error
     with transaction.atomic():
@@ -127,18 +129,18 @@ def retry_failed(*, user, job: Job) -> Job:
     return child
 
 
-def submit_export(*, user, domain: dict, window: dict, parent: Job | None = None) -> Job:
+def submit_export(*, user, domain: Domain, window: dict, parent: Job | None = None) -> Job:
     """Queue an export of ``window`` (log_type, start_at, end_at and the log page's filters),
-    unless a limit refuses it (jobs.limits): then nothing is queued and PlanRefused says why."""
+    unless a limit refuses it (jobs.limits): then nothing is queued and Refused says why."""
     try:
         return _create_export(user=user, domain=domain, window=window, parent=parent)
-    except PlanRefused as error:  # rolled back; audited here, outside that transaction
-        action, about = ("jobs.export.retry", parent.pk) if parent else ("jobs.export", domain["domainName"])
+    except Refused as error:  # rolled back; audited here, outside that transaction
+        action, about = ("jobs.export.retry", parent.pk) if parent else ("jobs.export", domain.name)
         _refused(user, action, about, error)
         raise
 
 
-def _create_export(*, user, domain: dict, window: dict, parent: Job | None) -> Job:
+def _create_export(*, user, domain: Domain, window: dict, parent: Job | None) -> Job:
     with transaction.atomic():
         # Counted under a lock on the member, in the transaction that creates the job.
         limits.check_export(user)
@@ -147,7 +149,7 @@ def _create_export(*, user, domain: dict, window: dict, parent: Job | None) -> J
         export = Export.objects.create(job=job, **window)
         if parent is not None:
             _carry_on(parent.export, export)
-        detail = {"domain": domain["domainName"], **{k: str(v) for k, v in window.items() if v}}
+        detail = {"domain": domain.name, **{k: str(v) for k, v in window.items() if v}}
         record(actor=user, action="jobs.export", object_type="job", object_id=job.pk, detail=detail)
         _enqueue(job)
     return job
@@ -175,7 +177,7 @@ def _carry_on(old: Export, new: Export) -> None:
 def retry_export(*, user, job: Job) -> Job:
     """A new export of the same window and filters (the old one ended: failed, cancelled or expired)."""
     if not job.ended:
-        error = PlanRefused([_("Only an ended export can be run again.")])
+        error = Refused([_("Only an ended export can be run again.")])
         _refused(user, "jobs.export.retry", job.pk, error)
         raise error
     export = job.export
@@ -190,7 +192,7 @@ def retry_export(*, user, job: Job) -> Job:
 def cancel_export(*, user, job: Job) -> bool:
     """Stop an export: at once if no worker holds it, else at the worker's next page. True if ended now."""
     if job.kind != Kind.EXPORT or job.ended:
-        error = PlanRefused([_("Only an export that has not ended can be cancelled.")])
+        error = Refused([_("Only an export that has not ended can be cancelled.")])
         _refused(user, "jobs.export.cancel", job.pk, error)
         raise error
     now = timezone.now()
@@ -229,7 +231,7 @@ def _decide(*, user, job: Job, action: str) -> Job:
                 changes["upstream_ids"] = [*job.upstream_ids, ""]  # this call's place, with no id
             waiting = Job.objects.filter(pk=job.pk, state=State.ATTENTION)
             if job.sending is None or not waiting.update(lease_owner="", lease_until=None, **changes):
-                raise PlanRefused([_("This job is not waiting for a decision: someone may have made it already.")])
+                raise Refused([_("This job is not waiting for a decision: someone may have made it already.")])
             if action == "skip":
                 reason = _(
                     "Outcome unknown: Plcloud may have carried this out, but its answer was lost. "
@@ -242,7 +244,7 @@ def _decide(*, user, job: Job, action: str) -> Job:
             record(actor=user, action=f"jobs.{job.kind}.{action}", object_type="job", object_id=job.pk, detail=detail)
             job.refresh_from_db()
             _enqueue(job)
-    except PlanRefused as error:
+    except Refused as error:
         _refused(user, f"jobs.{job.kind}.{action}", job.pk, error)
         raise
     return job

@@ -12,10 +12,9 @@ from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.services import record
 from cdn import selectors
-from cdn.validators import domain_to_unicode
 from connections.services import read
 from connections.tenancy import request_tenant
-from jobs import exports, plans, presenters, services
+from jobs import errors, exports, plans, presenters, services
 from jobs.forms import FlushForm, JobFilterForm, PrefetchForm
 from jobs.models import ItemState, Job, Kind
 from jobs.selectors import job_domains, jobs_for, visible_jobs
@@ -106,7 +105,7 @@ def export_cancel(request, job_id: int):
     job = _get_job_for_user(request, job_id)
     try:
         ended_now = services.cancel_export(user=request.user, job=job)
-    except plans.PlanRefused as error:
+    except errors.Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -124,7 +123,7 @@ def job_retry(request, job_id: int):
     retry = services.retry_export if job.kind == Kind.EXPORT else services.retry_failed
     try:
         child = retry(user=request.user, job=job)
-    except plans.PlanRefused as error:
+    except errors.Refused as error:
         messages.error(request, str(error))
         return redirect("jobs:detail", job.pk)
     text = (
@@ -154,7 +153,7 @@ def _decide(request, job_id: int, decide, text: str):
     job = _get_job_for_user(request, job_id)
     try:
         decide(user=request.user, job=job)
-    except plans.PlanRefused as error:
+    except errors.Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, text)
@@ -166,7 +165,7 @@ def _domain_or_404(request):
     domain_id = plcloud_id(request.GET.get("domain"))
     if domain_id is None:
         raise Http404
-    domain, problem = read(request, lambda client: selectors.domain(request, domain_id))
+    domain, problem = read(request, lambda client: selectors.get_domain(client=client, domain_id=domain_id))
     if problem is not None and problem.missing:
         raise Http404
     return domain, problem
@@ -183,9 +182,8 @@ def _show_refusal(form, error: plans.PlanRefused) -> None:
 def flush_new(request):
     """A flush is for one domain (``?domain=<id>``); without one, the member picks it first."""
     if "domain" not in request.GET:
-        domains, problem = read(request, lambda client: selectors.domains(request))
-        usable = [d for d in domains or [] if isinstance(d, dict) and plcloud_id(d.get("domainId"))]
-        names = sorted((domain_to_unicode(d.get("domainName") or ""), plcloud_id(d["domainId"])) for d in usable)
+        domains, problem = read(request, lambda client: selectors.domains(client=client, user=request.user))
+        names = sorted((d.display_name, d.ref) for d in domains or [] if d.ref is not None)
         return render(request, "jobs/flush_pick.html", {"domains": names, "problem": problem})
     domain, problem = _domain_or_404(request)
     form, plan = FlushForm(request.POST or None), None
@@ -208,12 +206,12 @@ def prefetch_new(request):
     initial = {}
     wanted = plcloud_id(request.GET.get("domain"))
     if request.method == "GET" and wanted is not None:
-        domain, _problem = read(request, lambda client: selectors.domain(request, wanted))
+        domain, _problem = read(request, lambda client: selectors.get_domain(client=client, domain_id=wanted))
         if domain:
-            initial["urls"] = f"https://{domain['domainName']}/"
+            initial["urls"] = f"https://{domain.name}/"
     form, plan = PrefetchForm(request.POST or None, initial=initial), None
     if request.method == "POST" and form.is_valid():
-        domains, problem = read(request, lambda client: selectors.domains(request))
+        domains, problem = read(request, lambda client: selectors.domains(client=client, user=request.user))
         try:
             if problem is None and request.POST.get("action") == "send":
                 job = services.submit_prefetch(user=request.user, urls_text=form.cleaned_data["urls"], domains=domains)

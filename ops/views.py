@@ -8,8 +8,8 @@ from accounts.roles import role_required
 from cdn import selectors as cdn_selectors
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
-from connections.problems import explain_identity
-from connections.services import read
+from connections.problems import explain, explain_identity
+from connections.services import client_for_request
 from plcloud import PlcloudError, identity_version
 
 
@@ -26,7 +26,10 @@ def home(request):
         error = explain_identity(exc)
     problem = None
     if PlcloudConnection.objects.filter(user=request.user).exists():
-        forecast, problem = read(request, lambda client: cdn_selectors.budget_forecast(request))
+        try:
+            forecast = cdn_selectors.budget_forecast(client=client_for_request(request), user=request.user)
+        except PlcloudError as failure:
+            problem = explain(failure)
     context = {
         "auth_url": settings.PLCLOUD_AUTH_URL,
         "version": version,

@@ -1,6 +1,5 @@
 """Settings, read only from the environment (see .env.example for every variable)."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from plcloud_panel import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The panel's own files (generated keys, the quick start's login, static files, exports); each
+# folder is made by what first writes to it, never when settings are read.
 VAR_DIR = Path(env.raw("PANEL_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.boolean("DEBUG", False)
 SECRET_KEY = env.secret_key("SECRET_KEY", VAR_DIR / "secret_key")
@@ -54,8 +54,13 @@ INSTALLED_APPS = [
     "cdn",
     "jobs",
     "tickets",
-    "plcloud_sandbox",
 ]
+# The sandbox runs as `python -m plcloud_sandbox` (the quick start, compose, the tests), which needs
+# no Django app; a panel that wants it as `manage.py plcloud_sandbox` too turns this on. Off by
+# default, so that a deployed panel carries nothing of the sandbox.
+PANEL_SANDBOX_COMMAND = env.boolean("PANEL_SANDBOX_COMMAND", False)
+if PANEL_SANDBOX_COMMAND:
+    INSTALLED_APPS.append("plcloud_sandbox")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -131,8 +136,6 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database("DATABASE_URL", "sqlite:///var/panel.sqlite3", BASE_DIR)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file, not memory, so that a worker process started by a test sees the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-panel-{os.getpid()}.sqlite3")}
     # The quick start's web process and workers write to one file side by side. WAL: readers never
     # wait for the writer, nor it for them. timeout: SQLite's busy timeout, the seconds a writer
     # waits for another to commit before it gives up. IMMEDIATE: a transaction takes the
@@ -144,9 +147,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL",
     }
 else:
-    # The process id keeps two test runs on one server (two worktrees, CI beside a developer)
-    # from creating and dropping each other's test database.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
     # A database host that does not answer at all (down, or a network that drops packets) must not
     # hold a page until gunicorn kills it: after 5 s the page says the database is unreachable.
     # libpq waits for ever by default; ?connect_timeout=N in DATABASE_URL sets another.
@@ -173,7 +173,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

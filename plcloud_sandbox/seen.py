@@ -12,7 +12,10 @@ from collections import Counter, deque
 MAX_ENTRIES = 5000
 
 
-class RequestLog:
+class RequestsSeen:
+    """The calls this sandbox answered (not a domain's request log, which plcloud_sandbox.request_log
+    generates)."""
+
     def __init__(self, size: int = MAX_ENTRIES) -> None:
         self._lock = threading.Lock()
         self._entries: deque[dict] = deque(maxlen=size)

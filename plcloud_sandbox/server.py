@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from plcloud_sandbox import identity, routes
 from plcloud_sandbox.config import LiveTimings, Settings
 from plcloud_sandbox.faults import NO_FAULT, Decision, FaultSwitch
-from plcloud_sandbox.seen import RequestLog
+from plcloud_sandbox.seen import RequestsSeen
 from plcloud_sandbox.store import Store, open_store
 from plcloud_sandbox.wire import TITLES, ApiError, Request, Response, dumps, error_document
 
@@ -42,7 +42,7 @@ class Sandbox:
         self.store = store
         self.timings = LiveTimings(settings.timings)
         self.faults = FaultSwitch(settings.faults)
-        self.seen = RequestLog()
+        self.seen = RequestsSeen()
         self.admin_key = settings.admin_key
         self.public_url = settings.public_url
         self.wire = settings.wire

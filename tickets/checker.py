@@ -23,14 +23,11 @@ from connections.problems import ReconnectNeeded, explain
 from connections.services import client_for
 from connections.tenancy import Tenant, tenant_of
 from plcloud import PlcloudError
-from plcloud_panel.converters import plcloud_id
-from tickets.models import CheckOutcome, Notification, Status, TicketCheck, TicketSeen, TicketWatch
-from tickets.selectors import count as replies
-from tickets.selectors import when
+from tickets.models import CheckOutcome, Notification, TicketCheck, TicketSeen, TicketWatch
+from tickets.objects import Ticket
+from tickets.selectors import list_tickets
 
 log = logging.getLogger(__name__)
-
-WATCHED = (Status.OPEN, Status.ANSWERED)
 
 
 @dataclass
@@ -85,7 +82,7 @@ def check_member(user) -> tuple[str, int]:
     """Read the member's tickets once and notify new support replies; the outcome and how many."""
     tenant = tenant_of(user)
     try:
-        tickets = client_for(user, tenant=tenant).ticket.list()
+        tickets = list_tickets(client=client_for(user, tenant=tenant))
     except ReconnectNeeded as error:
         _record(user, CheckOutcome.WAITING, error=explain(error).message)
         return CheckOutcome.WAITING, 0
@@ -93,15 +90,15 @@ def check_member(user) -> tuple[str, int]:
         _record(user, CheckOutcome.FAILED, error=explain(error).message)
         log.warning("ticket check: member %s: %s", user.pk, type(error).__name__)
         return CheckOutcome.FAILED, 0
-    watched = [t for t in tickets if isinstance(t, dict) and t.get("status") in WATCHED and plcloud_id(t.get("id"))]
+    watched = [ticket for ticket in tickets if ticket.in_progress and ticket.ref]
     created = _compare(user, tenant, watched)
     if created:
         _mail(user, created)
     return CheckOutcome.OK, len(created)
 
 
-def _compare(user, tenant: Tenant, tickets: list[dict]) -> list[Notification]:
-    ids = [plcloud_id(ticket["id"]) for ticket in tickets]
+def _compare(user, tenant: Tenant, tickets: list[Ticket]) -> list[Notification]:
+    ids = [ticket.ref for ticket in tickets]
     now = timezone.now()
     mine = {"user": user, "tenant_id": tenant.tenant_id}
     with transaction.atomic():
@@ -111,14 +108,14 @@ def _compare(user, tenant: Tenant, tickets: list[dict]) -> list[Notification]:
         seen = dict(TicketSeen.objects.filter(**mine, ticket_id__in=ids).values_list("ticket_id", "reply_count"))
         created, new_watches, changed = [], [], []
         for ticket in tickets:
-            ticket_id, count = plcloud_id(ticket["id"]), replies(ticket.get("reply_count"))
+            ticket_id, count = ticket.ref, ticket.reply_count
             watch = watched.get(ticket_id)
             known = [c for c in (watch.reply_count if watch else None, seen.get(ticket_id)) if c is not None]
             # Never looked at before: on a member's first check the backlog is taken as read;
             # later, a ticket that appeared since the last check has all its replies new.
             baseline = max(known) if known else (count if first else 0)
-            if count > baseline and ticket.get("last_reply_by") == "support":
-                notification = _notify(user, tenant, ticket, ticket_id, count)
+            if count > baseline and ticket.support_answered:
+                notification = _notify(user, tenant, ticket)
                 if notification is not None:
                     created.append(notification)
             if watch is None:
@@ -134,19 +131,16 @@ def _compare(user, tenant: Tenant, tickets: list[dict]) -> list[Notification]:
     return created
 
 
-def _notify(user, tenant: Tenant, ticket: dict, ticket_id: str, count: int) -> Notification | None:
+def _notify(user, tenant: Tenant, ticket: Ticket) -> Notification | None:
     """One notification per member, ticket and reply count, even if two runs overlap."""
     try:
         with transaction.atomic():
             notification, made = Notification.objects.get_or_create(
                 user=user,
                 tenant_id=tenant.tenant_id,
-                ticket_id=ticket_id,
-                reply_count=count,
-                defaults={
-                    "summary": str(ticket.get("summary", ""))[:255],
-                    "replied_at": when(ticket.get("last_reply_at")),
-                },
+                ticket_id=ticket.ref,
+                reply_count=ticket.reply_count,
+                defaults={"summary": ticket.summary[:255], "replied_at": ticket.last_reply},
             )
     except IntegrityError:
         return None

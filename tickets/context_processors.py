@@ -1,5 +1,5 @@
 from connections.tenancy import request_tenant
-from tickets.models import Notification
+from tickets.notifications import unread_count
 
 
 def ticket_notifications(request):
@@ -8,5 +8,4 @@ def ticket_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    unread = Notification.objects.filter(user=user, tenant_id=request_tenant(request).tenant_id, read_at__isnull=True)
-    return {"ticket_notifications_unread": unread.count()}
+    return {"ticket_notifications_unread": unread_count(user=user, tenant=request_tenant(request))}

@@ -1,82 +1,54 @@
-"""Every change to a ticket: the Plcloud call, the audit record (failures too), the panel's history."""
+"""Every change to a ticket: the Plcloud call, audited either way (audit.services.audited), and
+the panel's own records of it (what the member has read, the status history). ``tenant`` is the
+Plcloud tenant the member's client works in: what the panel keeps is keyed by it."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.utils import timezone
 
-from audit.services import record
-from connections.problems import explain
-from connections.services import client_for_request
-from connections.tenancy import request_tenant
-from plcloud import PlcloudError
-from plcloud_panel.converters import plcloud_id
-from tickets.models import TicketEvent
-from tickets.selectors import count, mark_seen
+from audit.services import audited
+from connections.tenancy import Tenant
+from plcloud import Client
+from tickets import notifications
+from tickets.models import TicketEvent, TicketSeen
+from tickets.objects import Reply, Ticket
 
 
-def _failed(request, action: str, ticket_id: str, error: PlcloudError, detail: dict) -> None:
-    record(
-        actor=request.user,
-        action=action,
-        object_type="ticket",
-        object_id=ticket_id,
-        ok=False,
-        detail=detail,
-        error=explain(error).message,
-    )
-
-
-def create_ticket(request, *, summary: str, description: str) -> dict:
-    detail = {"summary": summary}
-    try:
-        ticket = client_for_request(request).ticket.create(summary, description)
-    except PlcloudError as error:
-        _failed(request, "ticket.create", "", error, detail)
-        raise
-    ticket_id = plcloud_id(ticket.get("id")) or ""
-    record(actor=request.user, action="ticket.create", object_type="ticket", object_id=ticket_id, detail=detail)
-    if ticket_id:  # nothing unread in one's own new ticket
-        mark_seen(request.user, ticket_id, tenant=request_tenant(request), replies=count(ticket.get("reply_count")))
+def create_ticket(*, client: Client, user, tenant: Tenant, summary: str, description: str) -> Ticket:
+    with audited(actor=user, action="ticket.create", object_type="ticket", detail={"summary": summary}) as row:
+        ticket = Ticket.from_wire(client.ticket.create(summary, description))
+        row["object_id"] = ticket.ref or ""
+    if ticket.ref:  # nothing unread in one's own new ticket
+        mark_seen(user=user, tenant=tenant, ticket_id=ticket.ref, replies=ticket.reply_count)
     return ticket
 
 
-def reply(request, *, ticket_id: str, content: str) -> dict:
+def reply(*, client: Client, user, ticket_id: str, content: str) -> Reply:
     detail = {"length": len(content)}
-    try:
-        answer = client_for_request(request).ticket.reply(ticket_id, content)
-    except PlcloudError as error:
-        _failed(request, "ticket.reply", ticket_id, error, detail)
-        raise
-    record(actor=request.user, action="ticket.reply", object_type="ticket", object_id=ticket_id, detail=detail)
-    return answer
+    with audited(actor=user, action="ticket.reply", object_type="ticket", object_id=ticket_id, detail=detail):
+        return Reply.from_wire(client.ticket.reply(ticket_id, content))
 
 
-def change_status(request, *, ticket_id: str, status: str) -> dict:
+def change_status(*, client: Client, user, tenant: Tenant, ticket_id: str, status: str) -> Ticket:
     """Accept or close; the status before the change is read first, for the history."""
-    old = ""
-    try:
-        client = client_for_request(request)
-        old = str(client.ticket.get(ticket_id).get("status", ""))
-        ticket = client.ticket.update(ticket_id, status)
-    except PlcloudError as error:
-        _failed(request, "ticket.status", ticket_id, error, {"old": old, "new": status})
-        raise
-    new = str(ticket.get("status", status))
-    with transaction.atomic():
+    about = {"actor": user, "action": "ticket.status", "object_type": "ticket", "object_id": ticket_id}
+    with audited(**about, detail={"old": "", "new": status}) as row:
+        old = row["detail"]["old"] = Ticket.from_wire(client.ticket.get(ticket_id)).status
+        ticket = Ticket.from_wire(client.ticket.update(ticket_id, status))
+        new = row["detail"]["new"] = ticket.status or status
         if new != old:
             TicketEvent.objects.create(
-                tenant_id=request_tenant(request).tenant_id,
-                ticket_id=ticket_id,
-                who=request.user,
-                field="status",
-                old=old,
-                new=new,
+                tenant_id=tenant.tenant_id, ticket_id=ticket_id, who=user, field="status", old=old, new=new
             )
-        record(
-            actor=request.user,
-            action="ticket.status",
-            object_type="ticket",
-            object_id=ticket_id,
-            detail={"old": old, "new": new},
-        )
     return ticket
+
+
+def mark_seen(*, user, tenant: Tenant, ticket_id: str, replies: int = 0) -> None:
+    """The member has read the ticket (``ticket_id`` as routed) with ``replies`` replies."""
+    TicketSeen.objects.update_or_create(
+        user=user,
+        tenant_id=tenant.tenant_id,
+        ticket_id=ticket_id,
+        defaults={"reply_count": replies, "seen_at": timezone.now()},
+    )
+    notifications.mark_ticket_read(user=user, tenant=tenant, ticket_id=ticket_id)

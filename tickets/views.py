@@ -6,10 +6,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from connections.problems import explain
-from connections.services import read
+from connections.services import client_for_request
 from connections.tenancy import request_tenant
 from plcloud import PlcloudError
-from plcloud_panel.converters import plcloud_id
+from tickets import notifications as notices
 from tickets import selectors, services
 from tickets.forms import MAX_SUMMARY, MAX_TEXT, FilterForm, ReplyForm, TicketForm
 
@@ -19,15 +19,19 @@ def ticket_list(request):
     form = FilterForm(request.GET or None, admin=has_role(request.user, Role.ADMIN))
     filters = form.cleaned_data if form.is_valid() else {}
     user_id = filters.get("user_id") or None
-    tickets, problem = read(request, lambda client: client.ticket.list(user_id))
-    tickets = selectors.browse(
-        request.user,
-        tickets or [],
+    tickets, problem = [], None
+    try:
+        tickets = selectors.list_tickets(client=client_for_request(request), user_id=user_id)
+    except PlcloudError as error:
+        problem = explain(error)
+    shown = selectors.browse(
+        tickets,
+        user=request.user,
         tenant=request_tenant(request),
         status=filters.get("status", ""),
         query=filters.get("q", ""),
     )
-    context = {"form": form, "tickets": tickets, "problem": problem, "other_user": user_id}
+    context = {"form": form, "tickets": shown, "problem": problem, "other_user": user_id}
     return render(request, "tickets/ticket_list.html", context)
 
 
@@ -37,19 +41,27 @@ def ticket_detail(request, ticket_id):
 
 
 def _detail(request, ticket_id, reply_form):
-    found, problem = read(request, lambda client: (client.ticket.get(ticket_id), client.ticket.list_reply(ticket_id)))
-    ticket, replies = found or (None, [])
     tenant = request_tenant(request)
+    ticket, replies, problem = None, [], None
+    try:
+        client = client_for_request(request)
+        # Both or neither: a thread whose replies could not be read is not shown as if it had none.
+        ticket, replies = (
+            selectors.get_ticket(client=client, ticket_id=ticket_id),
+            selectors.list_replies(client=client, ticket_id=ticket_id),
+        )
+    except PlcloudError as error:
+        problem = explain(error)
     if ticket is not None:
-        seen = max(selectors.count(ticket.get("reply_count")), len(replies))
-        selectors.mark_seen(request.user, ticket_id, tenant=tenant, replies=seen)
+        seen = max(ticket.reply_count, len(replies))
+        services.mark_seen(user=request.user, tenant=tenant, ticket_id=ticket_id, replies=seen)
     context = {
         "ticket_id": ticket_id,
-        "ticket": selectors.dressed(ticket) if ticket else None,
-        "replies": selectors.dressed_replies(replies),
+        "ticket": ticket,
+        "replies": replies,
         # The panel's own record of the ticket shows only with the ticket: another member's
         # history must not show to someone Plcloud does not let see the ticket.
-        "events": selectors.history(ticket_id, tenant=tenant) if ticket is not None else [],
+        "events": selectors.history(tenant=tenant, ticket_id=ticket_id) if ticket is not None else [],
         "reply_form": reply_form,
         "problem": problem,
     }
@@ -63,8 +75,10 @@ def ticket_reply(request, ticket_id):
     """Reply; on any failure the page comes back with the text as typed and a retry button."""
     form = ReplyForm(request.POST)
     if form.is_valid():
+        content = form.cleaned_data["content"]
         try:
-            services.reply(request, ticket_id=ticket_id, content=form.cleaned_data["content"])
+            client = client_for_request(request)
+            services.reply(client=client, user=request.user, ticket_id=ticket_id, content=content)
         except PlcloudError as error:
             form.add_error(None, explain(error).message)
         else:
@@ -76,15 +90,14 @@ def ticket_reply(request, ticket_id):
 @role_required(Role.VIEWER)
 def notifications(request):
     """The member's unread "support replied" notices, from the database only."""
-    unread = selectors.unread_notifications(request.user, tenant=request_tenant(request))[:200]
+    unread = notices.unread(user=request.user, tenant=request_tenant(request))[:200]
     return render(request, "tickets/notifications.html", {"notifications": unread})
 
 
 @role_required(Role.VIEWER)
 @require_POST
 def notifications_read(request):
-    count = selectors.mark_all_read(request.user, tenant=request_tenant(request))
-    if count:
+    if notices.mark_all_read(user=request.user, tenant=request_tenant(request)):
         messages.success(request, _("All notifications marked read."))
     return redirect("tickets:notifications")
 
@@ -99,19 +112,15 @@ def ticket_new(request):
     form = TicketForm(request.POST or None, initial=prefill)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = services.create_ticket(request, **form.cleaned_data)
+            member = {"client": client_for_request(request), "user": request.user, "tenant": request_tenant(request)}
+            ticket = services.create_ticket(**member, **form.cleaned_data)
         except PlcloudError as error:
             form.add_error(None, explain(error).message)
         else:
             messages.success(request, _("Ticket opened. Support will answer here."))
-            return _after_create(ticket)
+            # The list when Plcloud's answer named no id the panel can route.
+            return redirect("tickets:detail", ticket_id=ticket.ref) if ticket.ref else redirect("tickets:list")
     return render(request, "tickets/ticket_new.html", {"form": form})
-
-
-def _after_create(ticket: dict):
-    """The new ticket's page; the list when Plcloud's answer named no id the panel can route."""
-    ref = plcloud_id(ticket.get("id"))
-    return redirect("tickets:detail", ticket_id=ref) if ref else redirect("tickets:list")
 
 
 @role_required(Role.OPERATOR)
@@ -120,15 +129,19 @@ def ticket_status(request, ticket_id, status):
     failure = None
     if request.method == "POST":
         try:
-            services.change_status(request, ticket_id=ticket_id, status=status)
+            member = {"client": client_for_request(request), "user": request.user, "tenant": request_tenant(request)}
+            services.change_status(**member, ticket_id=ticket_id, status=status)
         except PlcloudError as error:
             failure = explain(error)
         else:
-            done = _("Ticket closed.") if status == "closed" else _("Answer accepted.")
-            messages.success(request, done)
+            messages.success(request, _("Ticket closed.") if status == "closed" else _("Answer accepted."))
             return redirect("tickets:detail", ticket_id=ticket_id)
-    ticket, problem = read(request, lambda client: client.ticket.get(ticket_id))
-    context = {"ticket_id": ticket_id, "ticket": selectors.dressed(ticket) if ticket else None, "status": status}
+    ticket, problem = None, None
+    try:
+        ticket = selectors.get_ticket(client=client_for_request(request), ticket_id=ticket_id)
+    except PlcloudError as error:
+        problem = explain(error)
+    context = {"ticket_id": ticket_id, "ticket": ticket, "status": status}
     context |= {"problem": failure or problem, "failed": failure is not None}
     missing = ticket is None and problem is not None and problem.missing
     return render(request, "tickets/ticket_confirm.html", context, status=404 if missing else 200)

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from cdn.objects import Domain
 from connections.models import PlcloudConnection
 from jobs import exports, services, tasks
 from jobs.models import Job, Kind
@@ -124,7 +125,7 @@ def test_an_export_half_written_is_cancelled_and_its_file_removed(
     monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one page a step: the file is half written after one
     end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=30), "end_at": end}
-    job = services.submit_export(user=operator, domain=www, window=window)
+    job = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
     assert tasks.export_step(job.pk, owner="worker-1") is not None
     part = exports.part_path(job.export)
     assert part.exists()

@@ -1,5 +1,6 @@
 from audit.models import AuditEntry
 from audit.services import record
+from cdn.objects import Domain
 
 
 def test_it_shows_a_member_only_their_own_rows(client, viewer, operator):
@@ -42,7 +43,12 @@ def test_any_detail_renders_whatever_its_keys(client, admin, operator, op, www, 
     from jobs.models import ItemKind, ItemState
     from jobs.services import create_job
 
-    job = create_job(user=operator, kind="prefetch", domains=[www], items=[("https://www.demo-shop.com/r.js", "url")])
+    job = create_job(
+        user=operator,
+        kind="prefetch",
+        domains=[Domain.from_wire(www)],
+        items=[("https://www.demo-shop.com/r.js", "url")],
+    )
     job.items.update(state=ItemState.FAILED, kind=ItemKind.URL)
     type(job).objects.filter(pk=job.pk).update(state="partial")
     assert op.post(f"/jobs/{job.pk}/retry/").status_code == 302

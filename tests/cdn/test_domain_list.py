@@ -2,13 +2,13 @@ import re
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import resolve
 from django.utils import translation
 
 from cdn import selectors
-from cdn.presenters import decorate
-from cdn.rows import frame, row_html
+from cdn.objects import Domain
 from tests.cdn.conftest import upstream_names
 from tickets.models import Notification
 
@@ -82,7 +82,8 @@ def test_it_shows_the_members_page_around_the_table_once(op):
 def test_it_escapes_whatever_plcloud_sends_in_a_row():
     evil = '"><script>alert(1)</script>'
     row = {"domainId": evil, "domainName": evil, "cname": evil, "status": "configuring", "areas": [evil]}
-    html = row_html(decorate({**row, "origin_ips": [evil, 8080], "serviceType": evil}), can_change=True)
+    domain = Domain.from_wire({**row, "origin_ips": [evil, 8080], "serviceType": evil})
+    html = render_to_string("cdn/_domain_rows.html", {"domains": [domain], "can_change": True})
     assert "<script>" not in html and html.count("&lt;script&gt;") == 8
     assert "&lt;/script&gt;, 8080</td>" in html  # not a string: shown, not a crash
     # Routed all the same: an id that is not plain URL text goes into the path encoded.
@@ -98,7 +99,7 @@ def test_a_page_served_again_carries_this_requests_csrf_token_and_it_works(opera
     connect_demo(operator)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(operator)
-    # Read upstream, then rendered around the kept table (and kept), then served as kept.
+    # Read upstream, then twice from the member's cached list.
     _fetched, kept, again = (browser.get("/cdn/").content.decode() for _ in range(3))
     assert "csrf-slot-" not in again
     assert len(csrf_tokens(again)) == 3 and len(set(csrf_tokens(again))) == 1  # language, sign out, batch
@@ -157,10 +158,11 @@ def test_it_counts_what_matches_and_says_when_nothing_does(op):
 
 def test_the_pager_keeps_the_filters_and_speaks_the_members_language():
     domains = [{"domainId": n, "domainName": f"d{n:02d}.example.com", "status": "online"} for n in range(30)]
-    page = Paginator(domains, 25).get_page(1)
+    page = Paginator(Domain.from_wire_list(domains), 25).get_page(1)
     request = RequestFactory().get("/cdn/", {"area": "hk", "sort": "name", "page": "1"})
+    context = {"request": request, "page": page, "matching": 30, "total": 40, "can_change": True}
     with translation.override("zh-hans"):
-        html = frame(True).table(request, [decorate(d) for d in page], page=page, matching=30, total=40)
+        html = render_to_string("cdn/_domain_table.html", context)
     assert "30 / 40 个域名" in html and "选择" in html
     assert 'href="?area=hk&amp;sort=name&amp;page=2">下一页</a>' in html
     assert html.count("<tr id=") == 25
@@ -179,11 +181,11 @@ def test_a_list_read_again_around_a_kept_page_shows_this_requests_token_badge_an
     Notification.objects.create(
         user=operator, tenant_id=tenant, ticket_id="tk-0000cafe", summary="Origin slow", reply_count=1
     )
-    selectors.forget(operator)  # the list is read from Plcloud again; the page around it is kept
+    selectors.forget(operator)  # the list is read from Plcloud again
     again = browser.get("/cdn/", {"q": fresh_name}).content.decode()
     assert f'id="domain-{made["domainId"]}"' in again and 'id="ticket-notifications-badge"' in again
     selectors.forget(operator)
-    kept = browser.get("/cdn/", {"q": fresh_name}).content.decode()  # around the page kept just before
+    kept = browser.get("/cdn/", {"q": fresh_name}).content.decode()
     for page in (again, kept):
         assert "slot-" not in page and len(set(csrf_tokens(page))) == 1
     assert csrf_tokens(kept)[0] != csrf_tokens(again)[0]

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from plcloud import NotFound, PlcloudError, ValidationError
+from plcloud import NotFound, PlcloudError, ProtocolError, ValidationError
+from plcloud.cdn import parse_domains
 from tests.helpers import wait_for
 
 
@@ -17,6 +18,14 @@ def test_it_creates_a_domain_that_goes_online(client, fresh_name):
     assert isinstance(created["domainId"], int)
     assert created["domainId"] in [d["domainId"] for d in client.cdn.list()]
     wait_for(lambda: client.cdn.get(created["domainId"])["status"] == "online", timeout=15)
+
+
+def test_the_domain_list_kept_as_bytes_reads_back_the_same_and_anything_else_is_refused(client):
+    kept = client.cdn.list_raw()
+    assert isinstance(kept, bytes) and parse_domains(kept) == client.cdn.list()
+    for damaged in (b"\xdb\x01garbage", b'{"cdn": []}', b"7", kept[:-1]):
+        with pytest.raises(ProtocolError):
+            parse_domains(damaged)
 
 
 def test_the_guides_mainland_example_creates_a_domain_not_served_in_cn_until_it_has_an_icp_record(

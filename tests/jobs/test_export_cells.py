@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cdn.objects import Domain
 from jobs import exports, services
 from tests.jobs.conftest import file_rows, run_to_end
 
@@ -23,7 +24,7 @@ def test_no_cell_of_an_exported_file_starts_a_formula(operator, connect_demo, ww
     end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=5), "end_at": end}
     window |= {"status_class": "", "cache_state": "", "url_contains": ""}
-    job = run_to_end(services.submit_export(user=operator, domain=www, window=window))
+    job = run_to_end(services.submit_export(user=operator, domain=Domain.from_wire(www), window=window))
     assert job.state == "succeeded"
     rows = file_rows(exports.served_path(job.export))
     assert len(rows) == 15 * 300

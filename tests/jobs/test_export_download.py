@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from cdn.objects import Domain
 from jobs import services
 from jobs.models import Export
 from tests.jobs.conftest import run_to_end
@@ -22,7 +23,7 @@ def export_job(operator, connect_demo, www):
     connect_demo(operator)
     end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=1), "end_at": end}
-    return services.submit_export(user=operator, domain=www, window=window)
+    return services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
 
 
 def test_the_owner_downloads_the_whole_file(op, export_job):

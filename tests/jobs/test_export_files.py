@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cdn.objects import Domain
 from jobs import exports, services, tasks
 
 END = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
@@ -38,7 +39,7 @@ def export_root(settings, tmp_path):
 def export_job(operator, connect_demo, www):
     connect_demo(operator)
     window = {"log_type": "cache", "start_at": END - timedelta(minutes=5), "end_at": END}
-    return services.submit_export(user=operator, domain=www, window=window)
+    return services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
 
 
 def test_an_export_written_by_its_task_under_umask_022_is_readable_by_the_panel_only(export_root, export_job):

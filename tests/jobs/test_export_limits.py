@@ -12,9 +12,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from cdn.objects import Domain
 from jobs import services
+from jobs.errors import Refused
 from jobs.models import Job
-from jobs.plans import PlanRefused
 from tests.jobs.conftest import run_to_end
 from tests.report import count
 
@@ -70,7 +71,9 @@ def test_a_viewer_queuing_ten_month_long_exports_at_once_gets_two_and_is_told_wh
 
 
 def test_running_and_waiting_exports_count_and_ended_ones_free_a_place(op, operator, www):
-    first, second = (services.submit_export(user=operator, domain=www, window=window()) for _ in range(2))
+    first, second = (
+        services.submit_export(user=operator, domain=Domain.from_wire(www), window=window()) for _ in range(2)
+    )
     Job.objects.filter(pk=first.pk).update(state="running")
     Job.objects.filter(pk=second.pk).update(state="waiting")
     assert refused(op.post(f"/cdn/{www['domainId']}/logs/export/", form())).startswith("You already have 2 exports")
@@ -82,7 +85,9 @@ def test_running_and_waiting_exports_count_and_ended_ones_free_a_place(op, opera
 
 def test_an_export_that_crosses_the_daily_bytes_finishes_and_the_next_waits_a_day(op, operator, www, settings):
     settings.EXPORT_DAILY_MB = 1
-    big = run_to_end(services.submit_export(user=operator, domain=www, window=window(minutes=60)), timeout=120)
+    big = run_to_end(
+        services.submit_export(user=operator, domain=Domain.from_wire(www), window=window(minutes=60)), timeout=120
+    )
     assert big.state == "succeeded" and big.export.size > MB  # not stopped: see jobs.limits
     answer = op.post(f"/cdn/{www['domainId']}/logs/export/", form())
     assert refused(answer) == (
@@ -95,10 +100,10 @@ def test_an_export_that_crosses_the_daily_bytes_finishes_and_the_next_waits_a_da
 
 
 def test_export_again_is_refused_past_the_limit_with_the_reason_on_the_job_page(op, operator, www):
-    ended = services.submit_export(user=operator, domain=www, window=window())
+    ended = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window())
     services.cancel_export(user=operator, job=ended)
     for _ in range(2):
-        services.submit_export(user=operator, domain=www, window=window())
+        services.submit_export(user=operator, domain=Domain.from_wire(www), window=window())
     answer = op.post(f"/jobs/{ended.pk}/retry/", follow=True)
     assert answer.redirect_chain == [(f"/jobs/{ended.pk}/", 302)]
     assert "You already have 2 exports that have not ended" in answer.content.decode()
@@ -125,7 +130,9 @@ def test_a_full_export_folder_refuses_new_exports_for_everyone(op, operator, www
 
 def test_a_running_export_stops_before_the_folder_passes_its_budget(op, operator, www, settings, export_root):
     settings.EXPORT_DISK_BUDGET_MB = 1
-    job = run_to_end(services.submit_export(user=operator, domain=www, window=window(minutes=60)), timeout=120)
+    job = run_to_end(
+        services.submit_export(user=operator, domain=Domain.from_wire(www), window=window(minutes=60)), timeout=120
+    )
     assert job.state == "failed"
     message = (
         f"The export stopped: its file would take the export folder past the {filesizeformat(MB)} it may use. "
@@ -159,9 +166,9 @@ def test_two_submits_at_once_cannot_both_pass_the_limit(settings, operator, conn
     def submit():
         try:
             with connection.execute_wrapper(meet_after_counting):
-                services.submit_export(user=operator, domain=www, window=window())
+                services.submit_export(user=operator, domain=Domain.from_wire(www), window=window())
             outcomes.append("queued")
-        except PlanRefused:
+        except Refused:
             outcomes.append("refused")
         finally:
             connection.close()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cdn.objects import Domain
 from jobs import exports, services, tasks
 from jobs.models import Export, Job
 from plcloud.log_window import Sizing
@@ -52,7 +53,7 @@ def exporter(operator, connect_demo, www):
     connect_demo(operator)
 
     def submit(**w):
-        return services.submit_export(user=operator, domain=www, window=window(**w))
+        return services.submit_export(user=operator, domain=Domain.from_wire(www), window=window(**w))
 
     return submit
 
@@ -121,7 +122,7 @@ def test_cancelling_a_running_export_stops_it_at_the_next_page_and_deletes_the_p
     job.refresh_from_db()
     assert job.state == "cancelled"
     assert not exports.part_path(job.export).exists() and not exports.final_path(job.export).exists()
-    with pytest.raises(services.PlanRefused):
+    with pytest.raises(services.Refused):
         services.cancel_export(user=operator, job=job)
 
 

@@ -1,5 +1,6 @@
 """/jobs/<id>/: the member's own job with its items; anyone else's answers 404."""
 
+from cdn.objects import Domain
 from jobs import services
 from jobs.models import ItemKind, Kind
 from tests.jobs.conftest import run_to_end
@@ -11,7 +12,7 @@ def make_prefetch(user, www, urls):
     return services.create_job(
         user=user,
         kind=Kind.PREFETCH,
-        domains=[www],
+        domains=[Domain.from_wire(www)],
         items=[(u, ItemKind.URL) for u in urls],
     )
 

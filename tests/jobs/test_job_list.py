@@ -1,12 +1,13 @@
 """/jobs/: the member's jobs only, filterable by kind, domain and state."""
 
+from cdn.objects import Domain
 from jobs.models import Job
 from jobs.services import create_job
 from tests.jobs.test_job_detail import HOST, make_prefetch
 
 
 def flush(user, *domains: dict, **fields) -> Job:
-    job = create_job(user=user, kind="flush", domains=list(domains), items=[])
+    job = create_job(user=user, kind="flush", domains=Domain.from_wire_list(list(domains)), items=[])
     Job.objects.filter(pk=job.pk).update(**fields)
     return job
 
@@ -42,7 +43,7 @@ def test_the_domain_filter_offers_the_members_domains_by_name(op, operator, view
     make_prefetch(operator, www, [f"{HOST}/n.js"])
     img = {"domainId": 7, "domainName": "img.example.com"}
     flush(operator, img)
-    spanning = create_job(user=operator, kind="prefetch", domains=[img, www], items=[])
+    spanning = create_job(user=operator, kind="prefetch", domains=Domain.from_wire_list([img, www]), items=[])
     connect_demo(viewer)
     flush(viewer, {"domainId": 8, "domainName": "theirs.example.com"})
     page = op.get("/jobs/")

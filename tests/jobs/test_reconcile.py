@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from kombu import Connection
 
+from cdn.objects import Domain
 from jobs import services, tasks
 from jobs.models import ItemKind, Job, Kind
 from tests.worker_fixtures import filesystem_broker, panel_broker
@@ -36,7 +37,7 @@ def prefetch(operator, www):
     return services.create_job(
         user=operator,
         kind=Kind.PREFETCH,
-        domains=[www],
+        domains=[Domain.from_wire(www)],
         items=[(f"{HOST}/r.js", ItemKind.URL)],
     )
 

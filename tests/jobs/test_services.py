@@ -2,9 +2,10 @@
 
 import pytest
 
+from cdn.objects import Domain
 from jobs.services import PlanRefused, plan_flush, plan_prefetch
 
-DOMAIN = {"domainId": 1, "domainName": "www.demo-shop.com"}
+DOMAIN = Domain.from_wire({"domainId": 1, "domainName": "www.demo-shop.com"})
 HOST = "https://www.demo-shop.com"
 
 
@@ -40,7 +41,7 @@ def test_a_plan_refuses_lines_it_cannot_send(urls, dirs, fragment):
 
 
 def test_a_prefetch_plan_takes_only_the_members_domains():
-    domains = [DOMAIN, {"domainId": 2, "domainName": "static.demo-shop.cn"}]
+    domains = [DOMAIN, Domain.from_wire({"domainId": 2, "domainName": "static.demo-shop.cn"})]
     plan = plan_prefetch(urls_text=f"{HOST}/a.js\n{HOST}/b.js", domains=domains)
     assert plan.domains == [DOMAIN]
     both = plan_prefetch(urls_text=f"{HOST}/a.js\nhttp://static.demo-shop.cn/x", domains=domains)
@@ -70,7 +71,7 @@ def test_a_plan_sends_each_url_as_the_cdn_sees_it_and_says_so(line, sent):
 
 
 def test_an_idn_host_is_matched_in_its_xn_form():
-    idn = {"domainId": 3, "domainName": "www.xn--fiq228c.com"}  # www.中文.com
+    idn = Domain.from_wire({"domainId": 3, "domainName": "www.xn--fiq228c.com"})  # www.中文.com
     plan = plan_prefetch(urls_text="https://www.中文.com/a.js", domains=[idn])
     assert plan.urls == ["https://www.xn--fiq228c.com/a.js"] and plan.domains == [idn]
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cdn.objects import Domain
 from connections.models import PlcloudConnection
 from jobs import services, tasks
 from jobs.models import ItemKind, Job, Kind
@@ -20,7 +21,7 @@ def prefetch_job(operator, connect_demo, www):
     return services.create_job(
         user=operator,
         kind=Kind.PREFETCH,
-        domains=[www],
+        domains=[Domain.from_wire(www)],
         items=[(u, ItemKind.URL) for u in urls],
     )
 
@@ -87,7 +88,7 @@ def test_a_refused_call_fails_the_job_with_the_explanation(operator, connect_dem
     job = services.create_job(
         user=operator,
         kind=Kind.FLUSH,
-        domains=[www],
+        domains=[Domain.from_wire(www)],
         items=[("https://static.demo-shop.cn/a.js", ItemKind.URL)],  # not this domain's host: Plcloud says 400
     )
     run_to_end(job)

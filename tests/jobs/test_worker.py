@@ -3,6 +3,7 @@
 import pytest
 from kombu import Connection
 
+from cdn.objects import Domain
 from jobs import services
 from jobs.models import ItemKind, Job, Kind
 from jobs.tasks import poll_prefetch, run_flush
@@ -16,9 +17,7 @@ def test_a_worker_process_follows_a_prefetch_to_its_end(redis_worker, operator, 
     broker, process = redis_worker
     connect_demo(operator)
     urls = [f"{HOST}/worker-ok.js", f"{HOST}/worker-404.js"]
-    job = services.create_job(
-        user=operator, kind=Kind.PREFETCH, domains=[], items=[(u, ItemKind.URL) for u in urls]
-    )
+    job = services.create_job(user=operator, kind=Kind.PREFETCH, domains=[], items=[(u, ItemKind.URL) for u in urls])
     with Connection(broker) as conn:
         poll_prefetch.apply_async(args=[job.pk], connection=conn)
 
@@ -43,7 +42,7 @@ def test_a_worker_process_sends_a_flush_in_calls_under_the_cap(redis_worker, ope
     connect_demo(operator)
     before = flushes_sent(sandbox)
     urls = "\n".join(f"{HOST}/flush/{n}.js" for n in range(150))
-    job = services.submit_flush(user=operator, domain=www, urls_text=urls, dirs_text=f"{HOST}/img/")
+    job = services.submit_flush(user=operator, domain=Domain.from_wire(www), urls_text=urls, dirs_text=f"{HOST}/img/")
     with Connection(broker) as conn:
         run_flush.apply_async(args=[job.pk], connection=conn)
     wait_for(lambda: process.poll() is None and Job.objects.get(pk=job.pk).ended, timeout=60, interval=0.3)

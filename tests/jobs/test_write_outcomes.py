@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from cdn.objects import Domain
 from connections.models import PlcloudConnection
 from jobs import exports, services, tasks
 from jobs.models import Export, ItemKind, Job, Kind
@@ -47,7 +48,9 @@ def test_a_flush_that_could_not_connect_is_retried_and_goes_out_once(operator, c
     connect_demo(operator)
     endpoint = PlcloudConnection.objects.get(user=operator).endpoint
     PlcloudConnection.objects.filter(user=operator).update(endpoint=f"http://127.0.0.1:{free_port()}")
-    job = services.create_job(user=operator, kind=Kind.FLUSH, domains=[www], items=[(f"{HOST}/r.js", ItemKind.URL)])
+    job = services.create_job(
+        user=operator, kind=Kind.FLUSH, domains=[Domain.from_wire(www)], items=[(f"{HOST}/r.js", ItemKind.URL)]
+    )
     assert tasks.flush_step(job.pk, owner="w") is not None  # due again: nothing reached Plcloud
     job.refresh_from_db()
     assert (job.state, job.error) == ("running", "Retrying: Plcloud is not reachable right now.")
@@ -61,7 +64,9 @@ def test_a_flush_that_could_not_connect_is_retried_and_goes_out_once(operator, c
 
 def test_only_an_operator_decides_about_a_call_and_only_once(client, viewer, operator, www, connect_demo):
     connect_demo(viewer)
-    job = services.create_job(user=viewer, kind=Kind.FLUSH, domains=[www], items=[(f"{HOST}/v.js", ItemKind.URL)])
+    job = services.create_job(
+        user=viewer, kind=Kind.FLUSH, domains=[Domain.from_wire(www)], items=[(f"{HOST}/v.js", ItemKind.URL)]
+    )
     sending = {"call": 0, "calls": 1, "items": list(job.items.values_list("pk", flat=True))}
     Job.objects.filter(pk=job.pk).update(state="attention", sending=sending, error="Plcloud did not answer.")
     client.force_login(viewer)
@@ -73,7 +78,9 @@ def test_only_an_operator_decides_about_a_call_and_only_once(client, viewer, ope
     assert Job.objects.get(pk=job.pk).state == "attention"
     connect_demo(operator)
     client.force_login(operator)
-    mine = services.create_job(user=operator, kind=Kind.FLUSH, domains=[www], items=[(f"{HOST}/o.js", ItemKind.URL)])
+    mine = services.create_job(
+        user=operator, kind=Kind.FLUSH, domains=[Domain.from_wire(www)], items=[(f"{HOST}/o.js", ItemKind.URL)]
+    )
     assert client.post(f"/jobs/{mine.pk}/resend/").status_code == 302  # not waiting for a decision: refused
     refused = AuditEntry.objects.get(action="jobs.flush.resend")
     assert (refused.outcome, Job.objects.get(pk=mine.pk).state) == ("failed", "queued")
@@ -89,7 +96,7 @@ def test_a_failed_export_keeps_its_lines_and_export_again_carries_on_from_them(
     monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one page a step
     connect_demo(operator)
     window = {"log_type": "cache", "start_at": END - timedelta(minutes=10), "end_at": END}
-    job = services.submit_export(user=operator, domain=www, window=window)
+    job = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
     assert tasks.export_step(job.pk, owner="w") is not None
     sandbox.set_faults(malformed_rate=1.0, scope="service")
     assert tasks.export_step(job.pk, owner="w") is None

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from cdn.objects import Domain
 from connections.models import PlcloudConnection
 from connections.services import client_for
 from jobs.models import ItemKind, ItemState, Job, JobItem, Kind, State
@@ -108,12 +109,12 @@ def test_nobody_else_sees_downloads_cancels_or_reruns_a_members_export(client, w
     end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=1), "end_at": end}
     domain = next(d for d in client_for(otto).cdn.list() if d["domainName"] == "www.demo-shop.com")
-    finished = services.submit_export(user=otto, domain=domain, window=window)
+    finished = services.submit_export(user=otto, domain=Domain.from_wire(domain), window=window)
     from jobs.tasks import export_step
 
     while export_step(finished.pk, owner="guess-test") is not None:
         pass
-    running = services.submit_export(user=otto, domain=domain, window=window)
+    running = services.submit_export(user=otto, domain=Domain.from_wire(domain), window=window)
     finished.refresh_from_db()
     path = exports.served_path(finished.export)
     assert path is not None, (finished.state, finished.error)

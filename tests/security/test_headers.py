@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from cdn.objects import Domain
 from jobs import services
 from tests.jobs.conftest import run_to_end
 from tests.security.every_url import every_endpoint
@@ -39,7 +40,7 @@ def export_root(settings, tmp_path):
 def test_a_download_is_never_cached(op, operator, www, export_root):
     end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=1), "end_at": end}
-    job = run_to_end(services.submit_export(user=operator, domain=www, window=window))
+    job = run_to_end(services.submit_export(user=operator, domain=Domain.from_wire(www), window=window))
     response = op.get(f"/jobs/{job.pk}/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/gzip"
     assert never_cached(response) and denies_features(response)

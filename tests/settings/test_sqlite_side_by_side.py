@@ -69,7 +69,7 @@ def test_the_ticket_checker_and_a_new_tickets_bookkeeping_run_side_by_side(opera
             ticket_id = f"T{pages % 20:03}"
             try:
                 record(actor=operator, action="ticket.create", object_type="ticket", object_id=ticket_id)
-                # tickets.selectors.mark_seen's transaction: update_or_create reads, then writes.
+                # tickets.services.mark_seen's transaction: update_or_create reads, then writes.
                 TicketSeen.objects.update_or_create(user=operator, ticket_id=ticket_id, defaults={"reply_count": pages})
             except OperationalError as error:
                 locked.append(str(error))

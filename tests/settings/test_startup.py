@@ -11,9 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def check(**env: str) -> subprocess.CompletedProcess:
+    return manage("check", **env)
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in env}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -72,3 +76,17 @@ def test_it_refuses_a_key_that_is_not_a_fernet_key():
     assert result.returncode != 0
     assert "PANEL_ENCRYPTION_KEYS=" in result.stderr
     assert "not-a-key" not in result.stderr
+
+
+def test_it_makes_no_folder_when_it_reads_its_settings(tmp_path):
+    """Folders are made by what writes to them (a key, the broker, an export), not by reading settings."""
+    result = check(PANEL_VAR_DIR=str(tmp_path / "var"), CELERY_BROKER_FOLDER=str(tmp_path / "broker"),
+                   SECRET_KEY="not-a-real-key-" + "k" * 30)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_it_offers_the_sandbox_as_a_command_only_when_asked():
+    assert "Unknown command: 'plcloud_sandbox'" in manage("help", "plcloud_sandbox").stderr
+    offered = manage("help", "plcloud_sandbox", PANEL_SANDBOX_COMMAND="true")
+    assert offered.returncode == 0 and "Run the Plcloud sandbox" in offered.stdout

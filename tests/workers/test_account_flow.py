@@ -10,7 +10,7 @@ import re
 import pytest
 import redis
 
-from cdn.presenters import display
+from cdn.objects import display
 from cdn.traffic import GB, window
 from tests.helpers import wait_for
 from tests.worker_fixtures import panel_broker, redis_or_skip, worker_process

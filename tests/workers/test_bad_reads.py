@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from kombu import Connection
 
+from cdn.objects import Domain
 from jobs import exports, services
 from jobs.models import Export, ItemKind, Job, Kind
 from jobs.tasks import TASKS
@@ -47,7 +48,7 @@ def test_an_export_whose_log_pages_come_back_unreadable_completes_with_every_lin
     window = {"log_type": "cache", "start_at": END - timedelta(hours=1), "end_at": END}
     sandbox.set_faults(latency_ms=200, scope="service")  # pages slow enough to catch it mid-file
     with Connection(url) as conn, worker_process(env, "unreadable-pages") as worker:
-        job = services.submit_export(user=operator, domain=www, window=window)
+        job = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
         TASKS[Kind.EXPORT].apply_async(args=[job.pk], connection=conn)
         wait_for(lambda: ended(job, worker) or Export.objects.get(job=job).rows >= 10_000, timeout=60, interval=0.05)
         # Every page unreadable for a while: the job retries, says so, and keeps its lines.
@@ -77,7 +78,9 @@ def test_a_prefetch_whose_progress_comes_back_unreadable_ends_with_the_states_pl
     url, env = worker_env
     connect_demo(operator)
     urls = [f"{HOST}/unreadable-{n}.js" for n in range(4)] + [f"{HOST}/unreadable-404.js"]
-    job = services.create_job(user=operator, kind=Kind.PREFETCH, domains=[www], items=[(u, ItemKind.URL) for u in urls])
+    job = services.create_job(
+        user=operator, kind=Kind.PREFETCH, domains=[Domain.from_wire(www)], items=[(u, ItemKind.URL) for u in urls]
+    )
     with Connection(url) as conn, worker_process(env, "unreadable-polls") as worker:
         TASKS[Kind.PREFETCH].apply_async(args=[job.pk], connection=conn)
         polls = "/cdn/prefetch/" + wait_for(lambda: Job.objects.get(pk=job.pk).upstream_ids, timeout=30)[0]

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from kombu import Connection
 
+from cdn.objects import Domain
 from jobs import exports, services
 from jobs.models import Export, Job, Kind
 from jobs.tasks import TASKS
@@ -37,7 +38,7 @@ def export_job(settings, tmp_path, sandbox, clean_faults, operator, connect_demo
     window = {"log_type": "cache", "start_at": END - timedelta(hours=2), "end_at": END}
     env = {"CELERY_BROKER_URL": url, "MEDIA_ROOT": str(tmp_path / "media"), **FAST}
     sandbox.set_faults(latency_ms=300, scope="service")
-    job = services.submit_export(user=operator, domain=www, window=window)
+    job = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
     with Connection(url) as conn:
         TASKS[Kind.EXPORT].apply_async(args=[job.pk], connection=conn)
     with worker_process(env, "reconciler", "-Q", "celery", "-B", "--schedule", str(tmp_path / "beat")):

@@ -13,6 +13,7 @@ import pytest
 from kombu import Connection
 
 from audit.models import AuditEntry
+from cdn.objects import Domain
 from jobs import services
 from jobs.models import ItemKind, Job, Kind
 from jobs.tasks import STEPS, TASKS, reconcile
@@ -47,12 +48,12 @@ def submit(conn, job: Job) -> Job:
 
 def prefetch(operator, www, name: str, n: int = 3) -> Job:
     urls = [(f"{HOST}/{name}-{i}.js", ItemKind.URL) for i in range(n)]
-    return services.create_job(user=operator, kind=Kind.PREFETCH, domains=[www], items=urls)
+    return services.create_job(user=operator, kind=Kind.PREFETCH, domains=[Domain.from_wire(www)], items=urls)
 
 
 def flush(operator, www, name: str) -> Job:
     items = [(f"{HOST}/{name}.css", ItemKind.URL), (f"{HOST}/{name}/", ItemKind.DIR)]
-    return services.create_job(user=operator, kind=Kind.FLUSH, domains=[www], items=items)
+    return services.create_job(user=operator, kind=Kind.FLUSH, domains=[Domain.from_wire(www)], items=items)
 
 
 def state(job: Job) -> str:

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from kombu import Connection
 
+from cdn.objects import Domain
 from jobs import exports, services
 from jobs.models import Export, Job, Kind
 from jobs.tasks import TASKS
@@ -51,11 +52,11 @@ def test_killed_workers_lose_no_job_and_write_no_line_twice(
     sandbox.set_faults(latency_ms=300, scope="service")
     with Connection(url) as conn:
         with worker_process(env, "doomed", *THREADS) as doomed:
-            export = services.submit_export(user=operator, domain=www, window=window)
+            export = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
             prefetch = services.create_job(
                 user=operator,
                 kind=Kind.PREFETCH,
-                domains=[www],
+                domains=[Domain.from_wire(www)],
                 items=[(f"{HOST}/kill-{n}.js", "url") for n in range(5)],
             )
             for job in (export, prefetch):
@@ -103,7 +104,7 @@ def test_a_job_sent_three_times_to_two_workers_runs_once_at_a_time(
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=30), "end_at": end}
     sandbox.set_faults(latency_ms=100, scope="service")  # each page longer than a poll
     with Connection(url) as conn, worker_process(env, "one", *THREADS), worker_process(env, "two", *THREADS):
-        job = services.submit_export(user=operator, domain=www, window=window)
+        job = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
         for _ in range(3):
             TASKS[Kind.EXPORT].apply_async(args=[job.pk], connection=conn)
         wait_for(lambda: Job.objects.get(pk=job.pk).ended, timeout=60, interval=0.2)

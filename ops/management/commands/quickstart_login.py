@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if not users.objects.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)
             users.objects.create_superuser(USERNAME, email="", password=password)
+            login_file.parent.mkdir(parents=True, exist_ok=True)
             login_file.write_text(password)
             login_file.chmod(0o600)
         user = users.objects.filter(username=USERNAME).first()

@@ -1,0 +1,170 @@
+"""One domain's pages: the domain (and its edit), enable or disable, delete, its traffic.
+
+Each starts from the domain read fresh from Plcloud: one it does not have answers 404, one it
+cannot give (outage, unreadable answer, session) answers a page that says why.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.roles import has_role, role_required
+from audit.selectors import entries_for
+from cdn import selectors, services, traffic
+from cdn.forms import DeleteDomainForm, OriginAndAreasForm
+from cdn.objects import Domain, FlowPoint
+from cdn.views import NOT_SERVED_IN_CN
+from connections.problems import explain
+from connections.services import client_for_request
+from connections.tenancy import request_tenant
+from jobs.selectors import jobs_for
+from plcloud import Client, NotFound, PlcloudError
+from tickets import selectors as ticket_selectors
+
+
+def _domain_problem(request, domain_id: str, error: PlcloudError, *, edit_form=None):
+    context = {"problem": explain(error), "domain_id": domain_id, "edit_form": edit_form}
+    return render(request, "cdn/domain_problem.html", context)
+
+
+def _edit_form(domain: Domain, data=None) -> OriginAndAreasForm:
+    """The domain's edit form. Its ICP record is not always known (an SDK field it is not): a
+    blank field keeps whatever record the domain has."""
+    initial = domain.edit_initial()
+    has_icp = bool(initial["icp_record"])
+    return OriginAndAreasForm(data, initial=initial, prefix="edit", areas_before=initial["areas"], has_icp=has_icp)
+
+
+@role_required(Role.VIEWER)
+def domain_detail(request, domain_id: str):
+    try:
+        client = client_for_request(request)
+        domain = selectors.get_domain(client=client, domain_id=domain_id)
+    except NotFound:
+        raise Http404 from None
+    except PlcloudError as error:
+        # The member's edit is kept on the page, to send again once Plcloud answers.
+        kept = OriginAndAreasForm(request.POST, prefix="edit") if "edit-origin_ips" in request.POST else None
+        return _domain_problem(request, domain_id, error, edit_form=kept)
+    edit_form = _edit_form(domain, request.POST or None)
+    if request.method == "POST":
+        if not has_role(request.user, Role.OPERATOR):
+            raise PermissionDenied
+        if edit_form.is_valid():
+            try:
+                updated = services.update_domain(
+                    client=client, user=request.user, domain=domain, **edit_form.domain_fields()
+                )
+            except PlcloudError as error:
+                edit_form.add_error(None, explain(error).message)
+            else:
+                messages.success(request, _("Changes sent; the domain is being configured."))
+                if updated.not_served_in_cn:  # only when the answer says so
+                    messages.warning(request, NOT_SERVED_IN_CN)
+                return redirect("cdn:detail", domain_id)
+    return _render_detail(request, domain, client=client, edit_form=edit_form)
+
+
+def _render_detail(request, domain: Domain, *, client: Client, edit_form=None, delete_form=None, status: int = 200):
+    tenant = request_tenant(request)
+    context = {
+        "domain": domain,
+        "edit_form": edit_form or _edit_form(domain),
+        "delete_form": delete_form or DeleteDomainForm(domain_name=domain.name, prefix="delete"),
+        # By the domain's id under the reader's tenant, with the audit page's role rules: another
+        # tenant's domain of the same name is another domain.
+        "audit": entries_for(request.user, tenant=tenant).filter(object_type="domain", object_id=domain.ref)[:20],
+        "jobs": jobs_for(user=request.user, tenant=tenant, domain_id=domain.ref)[:10],
+    }
+    # The member's open tickets naming this domain; an outage shows its message, not an empty list.
+    try:
+        tickets = ticket_selectors.list_tickets(client=client)
+    except PlcloudError as error:
+        context["tickets_problem"] = explain(error)
+    else:
+        context["domain_tickets"] = ticket_selectors.mentioning(tickets, domain.name, domain.display_name)
+    return render(request, "cdn/domain_detail.html", context, status=status)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def domain_toggle(request, domain_id: str):
+    try:
+        client = client_for_request(request)
+        domain = selectors.get_domain(client=client, domain_id=domain_id)
+    except NotFound:
+        raise Http404 from None
+    except PlcloudError as error:
+        return _domain_problem(request, domain_id, error)
+    if request.POST.get("enable") not in {"0", "1"}:
+        # Only the page's own button sends this; anything else is not taken as "disable".
+        messages.error(request, _("Use the Enable or Disable button."))
+        return redirect("cdn:detail", domain_id)
+    enable = request.POST["enable"] == "1"
+    try:
+        services.set_enabled(client=client, user=request.user, domain=domain, enabled=enable)
+    except PlcloudError as error:
+        messages.error(request, explain(error).message)
+    else:
+        text = _("Enabling %(name)s.") if enable else _("Disabling %(name)s.")
+        messages.success(request, text % {"name": domain.display_name})
+    return redirect("cdn:detail", domain_id)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def domain_delete(request, domain_id: str):
+    try:
+        client = client_for_request(request)
+        domain = selectors.get_domain(client=client, domain_id=domain_id)
+    except NotFound:
+        raise Http404 from None
+    except PlcloudError as error:
+        return _domain_problem(request, domain_id, error)
+    form = DeleteDomainForm(request.POST, domain_name=domain.name, prefix="delete")
+    if not form.is_valid():
+        return _render_detail(request, domain, client=client, delete_form=form, status=400)
+    try:
+        services.delete_domain(client=client, user=request.user, domain=domain)
+    except PlcloudError as error:
+        form.add_error(None, explain(error).message)
+        return _render_detail(request, domain, client=client, delete_form=form, status=502)
+    messages.success(request, _("Domain %(name)s deleted.") % {"name": domain.display_name})
+    return redirect("cdn:domains")
+
+
+@role_required(Role.VIEWER)
+def domain_flow(request, domain_id: str):
+    period = traffic.asked_period(request.GET.get("period"), "24h")
+    try:
+        client = client_for_request(request)
+        domain = selectors.get_domain(client=client, domain_id=domain_id)
+    except NotFound:
+        raise Http404 from None
+    except PlcloudError as error:
+        return _domain_problem(request, domain_id, error)
+    context = {"domain": domain, "period": period, "periods": list(traffic.PERIODS), "problem": None}
+    try:
+        points, interval = selectors.flow(client=client, domain_id=domain_id, period=period)
+    except PlcloudError as error:
+        points, interval, context["problem"] = [], 0, explain(error)
+    return render(request, "cdn/domain_flow.html", context | _flow_figures(points, interval, period))
+
+
+def _flow_figures(points: list[FlowPoint], interval: int, period: str) -> dict:
+    # What the points cover, not what was asked: the SDK's flow call has no window, and the sdk
+    # profile answers the last day whatever was asked (docs/plcloud-api.md).
+    covered = traffic.coverage(points, interval)
+    return {
+        "points": points,
+        "interval": interval,
+        "covered": covered,
+        "short": covered is not None and covered.short_of(period, interval),
+        "period_label": traffic.period_label(period),
+        "totals": traffic.totals(points),
+        "chart": traffic.chart_points(points),
+    }
