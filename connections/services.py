@@ -14,11 +14,10 @@ from typing import Generic, TypeVar
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record
+from audit.services import audited, record
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
 from connections.problems import Problem, ReconnectNeeded, explain
@@ -81,20 +80,10 @@ def connect(
         region_name=region or None,
         **_client_kwargs(),
     )
-    try:
+    with audited(actor=user, action="connection.connect", object_type="connection") as row:
+        row["object_id"] = f"{username}@{tenant_name}"  # until the connection is stored
         access = client.authenticate()
-    except PlcloudError as error:
-        record(
-            actor=user,
-            action="connection.connect",
-            object_type="connection",
-            object_id=f"{username}@{tenant_name}",
-            ok=False,
-            error=explain(error).message,
-        )
-        raise
-    endpoints = {name: access.endpoint(name, client.endpoint_type)[0] for name in access.regions()}
-    with transaction.atomic():
+        endpoints = {name: access.endpoint(name, client.endpoint_type)[0] for name in access.regions()}
         connection, _created = PlcloudConnection.objects.update_or_create(
             user=user,
             defaults={
@@ -114,13 +103,8 @@ def connect(
                 "last_error": "",
             },
         )
-        record(
-            actor=user,
-            action="connection.connect",
-            object_type="connection",
-            object_id=str(connection),
-            detail={"region": connection.region, "keep_connected": keep},
-        )
+        row["object_id"] = str(connection)
+        row["detail"] = {"region": connection.region, "keep_connected": keep}
     return connection
 
 

@@ -1,7 +1,7 @@
 """Client for the Plcloud API (Keystone v2.0 identity, CDN and ticket services)."""
 
 from plcloud.circuit import Circuit
-from plcloud.client import Client, RetryPolicy, identity_version
+from plcloud.client import Client, RetryPolicy
 from plcloud.errors import (
     AnswerTooLarge,
     AuthError,
@@ -15,6 +15,7 @@ from plcloud.errors import (
     Unavailable,
     ValidationError,
 )
+from plcloud.probe import identity_version
 
 __all__ = [
     "AnswerTooLarge",

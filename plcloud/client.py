@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-import orjson
 import requests
 import urllib3
 
+from plcloud.answers import read_answer, read_capped, unwrap
 from plcloud.cdn import CdnManager
 from plcloud.circuit import Circuit
 from plcloud.errors import (
-    AnswerTooLarge,
     AuthError,
     Forbidden,
     NotFound,
@@ -37,8 +36,6 @@ DEFAULT_TIMEOUT = (3.05, 30.0)
 # that dies in flight.
 EXPIRY_MARGIN = timedelta(seconds=30)
 USER_AGENT = "plcloud-panel/1.0 (python-requests)"
-# A capped answer is read in pieces of this size, so it is never read much past its cap.
-CAPPED_READ_CHUNK = 256 * 1024
 
 
 class CappedAnswer(NamedTuple):
@@ -370,125 +367,9 @@ class Client:
         return document
 
 
-def read_capped(response: requests.Response, limit: int, method: str, path: str) -> None:
-    """Read a streamed answer's body into ``response`` (where ``response.content`` finds it), but
-    not past ``limit`` bytes: a longer one raises AnswerTooLarge and its connection is closed, so
-    the server stops sending. WIRE.md does not say how much a request-log answer may hold, and a
-    service that answers a whole window at once would otherwise fill the memory."""
-    declared = response.headers.get("Content-Length", "")
-    body = bytearray()
-    if not (declared.isdigit() and int(declared) > limit):
-        for chunk in response.iter_content(CAPPED_READ_CHUNK):
-            body += chunk
-            if len(body) > limit:
-                break
-        else:
-            response._content = bytes(body)  # what requests itself keeps once a body is read
-            response.close()  # read to its end: the connection goes back to the pool
-            return
-    response.close()  # not read to its end: the connection is closed, never reused
-    raise AnswerTooLarge(
-        f"the answer is larger than the {limit:,} bytes the client reads at once",
-        status_code=response.status_code,
-        method=method,
-        path=path,
-    )
-
-
 def _never_connected(error: requests.RequestException) -> bool:
     """Whether the connection failed before a byte of the request left: refused, unresolvable
     host, connect timeout (urllib3 reports them all as a ConnectTimeoutError under MaxRetryError).
     A connection dropped after that may have carried the request to Plcloud."""
     reason = getattr(error.args[0] if error.args else None, "reason", None)
     return isinstance(reason, urllib3.exceptions.ConnectTimeoutError)
-
-
-def identity_version(
-    auth_url: str, *, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT, circuit: Circuit | None = None
-) -> dict:
-    """The identity service's version document; a cheap way to tell it is reachable."""
-    service = auth_url.rstrip("/")
-    if circuit is not None:
-        circuit.allow(service)
-    try:
-        with requests.Session() as session:
-            try:
-                response = session.get(service + "/", timeout=timeout, allow_redirects=False)
-            except requests.Timeout:
-                raise TimedOut("Plcloud identity did not answer in time", method="GET", path="/") from None
-            except requests.RequestException:
-                raise Unavailable("could not reach Plcloud identity", method="GET", path="/") from None
-        if response.status_code >= 500:
-            raise error_for(response, "GET", "/")
-    except Unavailable as error:
-        if circuit is not None:
-            circuit.failed(service, error)
-        raise
-    if circuit is not None:
-        circuit.succeeded(service)
-    document = read_answer(response, "GET", "/")
-    if not isinstance(document, dict) or not isinstance(document.get("version"), dict):
-        raise ProtocolError("the identity answer is not a Keystone version document", method="GET", path="/")
-    return document["version"]
-
-
-def read_answer(response: requests.Response, method: str, path: str) -> object:
-    status = response.status_code
-    if status >= 400 or 300 <= status < 400:
-        raise error_for(response, method, path)
-    # The SDK reads no payload from a DELETE, so whatever body a server adds is not ours to judge.
-    if status == 204 or method == "DELETE" or not response.content:
-        return None
-    try:
-        # orjson: a request-log page is several MB, and it parses them in about two thirds of the
-        # time json takes (straight from the bytes, where requests first decodes them to text).
-        return orjson.loads(response.content)
-    except ValueError:
-        raise ProtocolError("the answer is not valid JSON", status_code=status, method=method, path=path) from None
-
-
-_CLASS_BY_STATUS = {
-    400: ValidationError,
-    401: AuthError,
-    403: Forbidden,
-    404: NotFound,
-    409: ValidationError,
-    413: ValidationError,
-    422: ValidationError,
-    429: Unavailable,
-}
-
-
-def error_for(response: requests.Response, method: str, path: str) -> PlcloudError:
-    status = response.status_code
-    if 300 <= status < 400:
-        return ProtocolError(
-            "unexpected redirect; not followed with the token", status_code=status, method=method, path=path
-        )
-    if status >= 500:
-        return Unavailable("Plcloud failed to answer (server error)", status_code=status, method=method, path=path)
-    cls = _CLASS_BY_STATUS.get(status, PlcloudError)
-    return cls(
-        server_message(response) or response.reason or "request refused", status_code=status, method=method, path=path
-    )
-
-
-def server_message(response: requests.Response) -> str:
-    """The message from Keystone's ``{"error": {"message"}}`` or a similar body, if any."""
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    if isinstance(body, dict):
-        for value in body.values():
-            if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return value["message"][:1000]
-        if isinstance(body.get("message"), str):
-            return body["message"][:1000]
-    return ""
-
-
-def unwrap(document: object, wrapper: str, method: str, path: str) -> object:
-    if not isinstance(document, dict) or wrapper not in document:
-        raise ProtocolError(f"the answer has no {wrapper!r} key", method=method, path=path)
-    return document[wrapper]
