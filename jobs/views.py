@@ -18,8 +18,8 @@ from jobs import errors, exports, plans, presenters, services
 from jobs.forms import FlushForm, JobFilterForm, PrefetchForm
 from jobs.models import ItemState, Job, Kind
 from jobs.selectors import job_domains, jobs_for, visible_jobs
+from notifications.services import mark_job_read
 from plcloud_panel.converters import plcloud_id
-from tickets.models import Notification
 from tickets.selectors import mentioning
 
 ITEMS_PER_PAGE = 100
@@ -48,7 +48,7 @@ def job_list(request):
 @role_required(Role.VIEWER)
 def job_detail(request, job_id: int):
     job = _get_job_for_user(request, job_id)
-    Notification.objects.filter(user=request.user, job=job, read_at__isnull=True).update(read_at=timezone.now())
+    mark_job_read(user=request.user, job=job)
     tickets, problem = read(request, lambda client: mentioning(client.ticket.list(), presenters.ticket_label(job)))
     context = {
         **_progress(request, job),

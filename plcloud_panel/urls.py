@@ -19,6 +19,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("cdn/", include("cdn.urls")),
     path("jobs/", include("jobs.urls")),
+    # Before tickets/: a ticket id could be "notifications".
+    path("tickets/notifications/", include("notifications.urls")),
     path("tickets/", include("tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
