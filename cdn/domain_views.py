@@ -19,7 +19,7 @@ from cdn.forms import DeleteDomainForm, OriginAndAreasForm
 from cdn.objects import Domain, FlowPoint
 from cdn.views import NOT_SERVED_IN_CN
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from connections.tenancy import request_tenant
 from plcloud import NotFound, PlcloudError
 

@@ -14,7 +14,7 @@ from cdn.forms import LogWindowForm
 from cdn.log_filters import matcher
 from cdn.logs import Cursor, scan, sizing
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from plcloud import NotFound, PlcloudError
 from plcloud.log_window import LogWindow
 

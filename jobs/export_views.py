@@ -13,7 +13,7 @@ from audit.services import record
 from cdn import selectors
 from cdn.forms import LogWindowForm
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from jobs import errors, exports, presenters, services
 from jobs.models import Kind
 from jobs.views import job_or_404

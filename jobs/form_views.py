@@ -8,7 +8,7 @@ from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from jobs import plans, presenters, services
 from jobs.forms import FlushForm, PrefetchForm
 from plcloud import NotFound, PlcloudError

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from connections.tenancy import request_tenant
 from jobs import errors, presenters, services
 from jobs.forms import JobFilterForm

@@ -3,7 +3,7 @@
 from django import template
 
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from plcloud import PlcloudError
 from tickets.selectors import list_tickets, mentioning
 
