@@ -15,7 +15,7 @@ from cdn import flow_sums, selectors, services, traffic
 from cdn.forms import BudgetAlertForm, CommonUrlsForm, RechargeForm
 from cdn.models import BudgetAlert
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from plcloud import PlcloudError
 from plcloud_panel.converters import plcloud_id
 

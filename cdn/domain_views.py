@@ -19,11 +19,9 @@ from cdn.forms import DeleteDomainForm, OriginAndAreasForm
 from cdn.objects import Domain, FlowPoint
 from cdn.views import NOT_SERVED_IN_CN
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from connections.tenancy import request_tenant
-from jobs.selectors import jobs_for
-from plcloud import Client, NotFound, PlcloudError
-from tickets import selectors as ticket_selectors
+from plcloud import NotFound, PlcloudError
 
 
 def _domain_problem(request, domain_id: str, error: PlcloudError, *, edit_form=None):
@@ -66,10 +64,12 @@ def domain_detail(request, domain_id: str):
                 if updated.not_served_in_cn:  # only when the answer says so
                     messages.warning(request, NOT_SERVED_IN_CN)
                 return redirect("cdn:detail", domain_id)
-    return _render_detail(request, domain, client=client, edit_form=edit_form)
+    return _render_detail(request, domain, edit_form=edit_form)
 
 
-def _render_detail(request, domain: Domain, *, client: Client, edit_form=None, delete_form=None, status: int = 200):
+def _render_detail(request, domain: Domain, *, edit_form=None, delete_form=None, status: int = 200):
+    # The page's jobs and tickets blocks are template tags of those apps (jobs.templatetags,
+    # tickets.templatetags): cdn knows nothing of them.
     tenant = request_tenant(request)
     context = {
         "domain": domain,
@@ -78,15 +78,7 @@ def _render_detail(request, domain: Domain, *, client: Client, edit_form=None, d
         # By the domain's id under the reader's tenant, with the audit page's role rules: another
         # tenant's domain of the same name is another domain.
         "audit": entries_for(request.user, tenant=tenant).filter(object_type="domain", object_id=domain.ref)[:20],
-        "jobs": jobs_for(user=request.user, tenant=tenant, domain_id=domain.ref)[:10],
     }
-    # The member's open tickets naming this domain; an outage shows its message, not an empty list.
-    try:
-        tickets = ticket_selectors.list_tickets(client=client)
-    except PlcloudError as error:
-        context["tickets_problem"] = explain(error)
-    else:
-        context["domain_tickets"] = ticket_selectors.mentioning(tickets, domain.name, domain.display_name)
     return render(request, "cdn/domain_detail.html", context, status=status)
 
 
@@ -127,12 +119,12 @@ def domain_delete(request, domain_id: str):
         return _domain_problem(request, domain_id, error)
     form = DeleteDomainForm(request.POST, domain_name=domain.name, prefix="delete")
     if not form.is_valid():
-        return _render_detail(request, domain, client=client, delete_form=form, status=400)
+        return _render_detail(request, domain, delete_form=form, status=400)
     try:
         services.delete_domain(client=client, user=request.user, domain=domain)
     except PlcloudError as error:
         form.add_error(None, explain(error).message)
-        return _render_detail(request, domain, client=client, delete_form=form, status=502)
+        return _render_detail(request, domain, delete_form=form, status=502)
     messages.success(request, _("Domain %(name)s deleted.") % {"name": domain.display_name})
     return redirect("cdn:domains")
 

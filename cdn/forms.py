@@ -5,8 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cdn import validators
-from jobs.exports import CACHE_STATES, STATUS_CLASSES
-from jobs.models import LogType
+from cdn.log_filters import CACHE_STATES, STATUS_CLASSES, LogType
 
 MAX_LOG_WINDOW_DAYS = 31
 

@@ -1,24 +1,20 @@
-"""The request-log page of a domain, and queuing an export of what it shows."""
+"""The request-log page of a domain (its export button posts to jobs.export_views)."""
 
 from datetime import timedelta
 
 from django.http import Http404, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors
 from cdn.forms import LogWindowForm
+from cdn.log_filters import matcher
 from cdn.logs import Cursor, scan, sizing
 from connections.problems import explain
-from connections.services import client_for_request
-from jobs import services as job_services
-from jobs.errors import Refused
-from jobs.exports import matcher
-from jobs.presenters import say_queued
+from connections.request_client import client_for_request
 from plcloud import NotFound, PlcloudError
 from plcloud.log_window import LogWindow
 
@@ -71,20 +67,3 @@ def domain_logs(request, domain_id: str):
         query["after"] = page.next.sign(log)
         context["next_query"] = query.urlencode()
     return render(request, "cdn/domain_logs.html", context)
-
-
-@role_required(Role.VIEWER)
-@require_POST
-def domain_logs_export(request, domain_id: str):
-    """Queue an export of the window and filters the log page shows; the worker writes the file."""
-    form = LogWindowForm(request.POST)
-    context = {**_domain(request, domain_id), "form": form, "page": None}
-    if context["domain"] is None or not form.is_valid():
-        return render(request, "cdn/domain_logs.html", context, status=400 if context["domain"] else 200)
-    try:
-        job = job_services.submit_export(user=request.user, domain=context["domain"], window=form.window())
-    except Refused as error:  # a limit (jobs.limits): said beside the export button, the window kept
-        context["export_refused"] = error
-        return render(request, "cdn/domain_logs.html", context, status=429)
-    say_queued(request, job, _("Export queued as job %(id)s; its file appears on the job page."))
-    return redirect("jobs:detail", job.pk)

@@ -17,7 +17,7 @@ from cdn import selectors, services
 from cdn.forms import AREAS, BatchForm, DomainForm
 from cdn.objects import STATUSES, display
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from plcloud import PlcloudError
 
 DOMAINS_PER_PAGE = 25

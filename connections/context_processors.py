@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from connections import breaker
-from connections.services import request_connection
+from connections.request_client import request_connection
 
 
 def plcloud_connection(request):

@@ -1,4 +1,5 @@
-"""The one way views and tasks reach Plcloud: a member's client from their stored token.
+"""The one way the panel reaches Plcloud: a member's client from their stored token (a view
+takes the request's through connections.request_client).
 
 Writes (connect, switch region, disconnect, re-encrypt) live here too; connections.problems turns
 ``plcloud.errors`` into sentences a person understands.
@@ -8,9 +9,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Generic, TypeVar
 
 import requests
 from django.conf import settings
@@ -20,16 +18,10 @@ from django.utils.translation import gettext as _
 from audit.services import audited, record
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
-from connections.problems import Problem, ReconnectNeeded, explain
+from connections.problems import ReconnectNeeded, explain
 from connections.tenancy import Tenant
-from plcloud import (
-    Client,
-    PlcloudError,
-)
+from plcloud import Client, PlcloudError
 from plcloud_panel.crypto import Undecryptable, decrypt, encrypt, rotate
-
-T = TypeVar("T")
-
 
 _local = threading.local()
 
@@ -156,42 +148,11 @@ def client_for(user, *, tenant: Tenant | None = None) -> Client:
                 "Connect to that tenant again to let it go on."
             )
         )
-    return _client_from(connection)
+    return client_from(connection)
 
 
-def client_for_request(request) -> Client:
-    """One client per request, however many calls the view makes."""
-    pending = getattr(request, "_plcloud_pending", None)
-    if pending is not None:
-        pending.wait()  # one call at a time on the request's client and HTTP session
-    if not hasattr(request, "_plcloud_client"):
-        try:
-            request._plcloud_client = _client_from(request_connection(request))
-        except ReconnectNeeded as error:
-            request._plcloud_client = _NoClient(error)
-    return request._plcloud_client
-
-
-class _NoClient:
-    """The client of a member who cannot have one now (not connected, session expired): the
-    first call raises why, inside the service that audits the attempt, as a refusal would."""
-
-    def __init__(self, error: ReconnectNeeded) -> None:
-        self._error = error
-
-    def __getattr__(self, name: str):
-        raise self._error
-
-
-def request_connection(request) -> PlcloudConnection | None:
-    """The member's connection, as loaded with them for this request (accounts.backends)."""
-    try:
-        return request.user.plcloud
-    except PlcloudConnection.DoesNotExist:
-        return None
-
-
-def _client_from(connection: PlcloudConnection | None) -> Client:
+def client_from(connection: PlcloudConnection | None) -> Client:
+    """A client from a stored connection (its token, and its password when kept)."""
     if connection is None:
         raise ReconnectNeeded(_("Connect your Plcloud account first."))
     try:
@@ -243,84 +204,3 @@ def reencrypt_all() -> tuple[int, int]:
         connection.save(update_fields=["token_encrypted", "password_encrypted"])
         done += 1
     return done, unreadable
-
-
-def read(request, call: Callable[[Client], T]) -> tuple[T | None, Problem | None]:
-    """Run a read against the member's client: its value, or the problem to show instead.
-
-    Never an empty result in place of a failure, so an outage does not look like "no data".
-    """
-    try:
-        return call(client_for_request(request)), None
-    except PlcloudError as error:
-        return None, explain(error)
-
-
-# Reads started ahead: while Plcloud works on the answer (another machine, or another process
-# here), the request's own thread renders what does not depend on it. A thread waiting on a socket
-# holds no lock, so this overlaps the wait, not Python work. Bounded: past this many reads in
-# flight in one process, a read waits for a thread.
-_ahead = ThreadPoolExecutor(max_workers=8, thread_name_prefix="plcloud-read")
-
-
-class Pending(Generic[T]):
-    """A read running in the background for one request; ``result()`` waits for it."""
-
-    def __init__(self, outcome: tuple[T | None, Problem | None] = (None, None)) -> None:
-        self._outcome = outcome
-        self._running: tuple | None = None
-
-    def _start(self, request, client: Client, call: Callable[[Client], T]) -> None:
-        # The token renewal callback writes to the database: held back until the result is taken.
-        store, renewed = client.on_authenticated, []
-        client.on_authenticated = renewed.append
-        started = threading.Event()
-
-        def run(client: Client) -> T:
-            started.set()
-            return call(client)
-
-        self._running = (request, client, store, renewed, _ahead.submit(run, client))
-        request._plcloud_pending = self
-        # Until the other thread runs: it then holds the interpreter until its request is on the
-        # wire, instead of waiting behind this thread's rendering for a switch.
-        started.wait()
-
-    def wait(self) -> None:
-        """Until the call is over; then a renewed token is stored, from the request's thread."""
-        if self._running is None:
-            return
-        (request, client, store, renewed, future), self._running = self._running, None
-        request._plcloud_pending = None
-        try:
-            self._outcome = (future.result(), None)
-        except PlcloudError as error:
-            # explain() here, not in the background thread: the language is the request thread's.
-            self._outcome = (None, explain(error))
-        finally:
-            client.on_authenticated = store
-            for renewal in renewed if store else []:
-                store(renewal)
-
-    def result(self) -> tuple[T | None, Problem | None]:
-        self.wait()
-        return self._outcome
-
-
-def read_ahead(request, call: Callable[[Client], T]) -> Pending[T]:
-    """``read()``, started now in another thread: render what does not need the answer, then take
-    ``result()``. The call must touch Plcloud and the cache only (no database: the background
-    thread has no part in the request's transaction). Until the result is taken, this request's
-    other Plcloud calls wait for it."""
-    try:
-        client = client_for_request(request)
-    except PlcloudError as error:
-        return Pending((None, explain(error)))
-    pending: Pending[T] = Pending()
-    pending._start(request, client, call)
-    return pending
-
-
-def ready(value: T) -> Pending[T]:
-    """A read whose answer is already at hand (from the cache), shaped like one started ahead."""
-    return Pending((value, None))

@@ -25,6 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdn.log_filters import matcher
 from jobs.models import Export
 from plcloud.log_window import LogWindow, Piece, Position, Sizing
 
@@ -38,8 +39,6 @@ FIRST_SLICE_SECONDS = 300.0
 CHECKPOINT_FIELDS = ["covered_until", "marker", "slice_seconds", "rows", "scanned", "committed_bytes"]
 # Fast zlib: the file is written once and read a few times; level 6 costs twice the CPU for ~10%.
 COMPRESS_LEVEL = 3
-STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
-CACHE_STATES = ("HIT", "MISS", "EXPIRED")
 _row = itemgetter(*COLUMNS)
 MB = 1024 * 1024
 # Visitors' IP addresses, URLs and user agents: readable by the panel's own user only, whatever
@@ -54,24 +53,6 @@ class ExportStopped(Exception):
 
 class OutOfRoom(Exception):
     """The next page would take the export folder past EXPORT_DISK_BUDGET_MB: the export fails."""
-
-
-def matcher(*, status_class: str = "", cache_state: str = "", url_contains: str = "") -> Callable[[dict], bool] | None:
-    """A test for log entries (None when nothing is filtered); the log page and exports share it."""
-    if not (status_class or cache_state or url_contains):
-        return None
-    low = int(status_class[0]) * 100 if status_class else 0
-    needle = url_contains.casefold()
-
-    def matches(entry: dict) -> bool:
-        status = entry.get("status")
-        if low and not (isinstance(status, int) and low <= status < low + 100):
-            return False
-        if cache_state and entry.get("cache") != cache_state:
-            return False
-        return not needle or needle in str(entry.get("url", "")).casefold()
-
-    return matches
 
 
 def export_root() -> Path:

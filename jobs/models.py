@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cdn.log_filters import LogType
+
 
 class Kind(models.TextChoices):
     FLUSH = "flush", _("Cache flush")
@@ -136,11 +138,6 @@ class JobItem(models.Model):
 
     def __str__(self) -> str:
         return self.url
-
-
-class LogType(models.TextChoices):
-    CACHE = "cache", _("Edge (cache)")
-    ORIGIN = "origin", _("Origin")
 
 
 class Export(models.Model):

@@ -33,6 +33,7 @@ from jobs import exports
 from jobs.models import HALTED, Export, ItemState, Job, JobItem, Kind, State
 from jobs.plans import flush_batches, prefetch_batches
 from jobs.services import owner_deactivated
+from notifications.models import Notification
 from plcloud import (
     AuthError,
     CircuitOpen,
@@ -44,7 +45,6 @@ from plcloud import (
     Unavailable,
     ValidationError,
 )
-from tickets.models import Notification
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from cdn import selectors as cdn_selectors
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
 from connections.problems import explain, explain_identity
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from plcloud import PlcloudError, identity_version
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cdn",
     "jobs",
     "tickets",
+    "notifications",
 ]
 # The sandbox runs as `python -m plcloud_sandbox` (the quick start, compose, the tests), which needs
 # no Django app; a panel that wants it as `manage.py plcloud_sandbox` too turns this on. Off by
@@ -128,7 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "connections.context_processors.plcloud_connection",
                 "accounts.context_processors.role",
-                "tickets.context_processors.ticket_notifications",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -18,7 +18,10 @@ urlpatterns = [
     path("team/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("cdn/", include("cdn.urls")),
-    path("jobs/", include("jobs.urls")),
+    # /jobs/, and the export button of a domain's log page (/cdn/<id>/logs/export/).
+    path("", include("jobs.urls")),
+    # Before tickets/: a ticket id could be "notifications".
+    path("tickets/notifications/", include("notifications.urls")),
     path("tickets/", include("tickets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,8 +22,9 @@ from connections.models import PlcloudConnection
 from connections.problems import ReconnectNeeded, explain
 from connections.services import client_for
 from connections.tenancy import Tenant, tenant_of
+from notifications.models import Notification
 from plcloud import PlcloudError
-from tickets.models import CheckOutcome, Notification, TicketCheck, TicketSeen, TicketWatch
+from tickets.models import CheckOutcome, TicketCheck, TicketSeen, TicketWatch
 from tickets.objects import Ticket
 from tickets.selectors import list_tickets
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from audit.services import audited
 from connections.tenancy import Tenant
+from notifications import services as notifications
 from plcloud import Client
-from tickets import notifications
 from tickets.models import TicketEvent, TicketSeen
 from tickets.objects import Reply, Ticket
 

@@ -6,8 +6,6 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("new/", views.ticket_new, name="new"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
     # Any id Plcloud gives (plcloud_panel.converters); the client escapes it on the way out.
     path("<plcloud_id:ticket_id>/", views.ticket_detail, name="detail"),
     path("<plcloud_id:ticket_id>/reply/", views.ticket_reply, name="reply"),

@@ -6,10 +6,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from connections.problems import explain
-from connections.services import client_for_request
+from connections.request_client import client_for_request
 from connections.tenancy import request_tenant
 from plcloud import PlcloudError
-from tickets import notifications as notices
 from tickets import selectors, services
 from tickets.forms import MAX_SUMMARY, MAX_TEXT, FilterForm, ReplyForm, TicketForm
 
@@ -85,21 +84,6 @@ def ticket_reply(request, ticket_id):
             messages.success(request, _("Reply sent. Support will answer here."))
             return redirect("tickets:detail", ticket_id=ticket_id)
     return _detail(request, ticket_id, form)
-
-
-@role_required(Role.VIEWER)
-def notifications(request):
-    """The member's unread "support replied" notices, from the database only."""
-    unread = notices.unread(user=request.user, tenant=request_tenant(request))[:200]
-    return render(request, "tickets/notifications.html", {"notifications": unread})
-
-
-@role_required(Role.VIEWER)
-@require_POST
-def notifications_read(request):
-    if notices.mark_all_read(user=request.user, tenant=request_tenant(request)):
-        messages.success(request, _("All notifications marked read."))
-    return redirect("tickets:notifications")
 
 
 @role_required(Role.OPERATOR)

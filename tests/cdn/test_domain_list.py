@@ -9,8 +9,8 @@ from django.utils import translation
 
 from cdn import selectors
 from cdn.objects import Domain
+from notifications.models import Notification
 from tests.cdn.conftest import upstream_names
-from tickets.models import Notification
 
 
 def test_it_lists_the_members_domains(op):

@@ -3,6 +3,7 @@ import gzip
 import json
 import sqlite3
 
+from cdn.log_filters import matcher
 from jobs import exports, tasks
 from jobs.models import Job
 from tests.helpers import wait_for
@@ -46,7 +47,7 @@ def run_to_end(job: Job, timeout: float = 30) -> Job:
 def wire_rows(demo, www, window: dict) -> list[list[str]]:
     """An export's window as the client reads it straight from the sandbox, as CSV rows (with the
     window's filters, if it has any)."""
-    keep = exports.matcher(**{k: window.get(k, "") for k in ("status_class", "cache_state", "url_contains")})
+    keep = matcher(**{k: window.get(k, "") for k in ("status_class", "cache_state", "url_contains")})
     rows = []
     for page in demo.cdn.iter_request_log(www["domainId"], window["log_type"], window["start_at"], window["end_at"]):
         rows += [[str(e[c]) for c in exports.COLUMNS] for e in page if keep is None or keep(e)]

@@ -9,9 +9,9 @@ from django.utils import timezone
 from cdn.objects import Domain
 from jobs import exports, services, tasks
 from jobs.models import Export, Job
+from notifications.models import Notification
 from plcloud.log_window import Sizing
 from tests.jobs.conftest import file_rows, run_to_end, wire_rows
-from tickets.models import Notification
 
 
 @pytest.fixture(params=["default", "sdk"])

@@ -13,9 +13,9 @@ from cdn.objects import Domain
 from connections.models import PlcloudConnection
 from connections.services import client_for
 from jobs.models import ItemKind, ItemState, Job, JobItem, Kind, State
+from notifications.models import Notification
 from tests.panel_fixtures import make_member
 from tests.security.tally import TALLY
-from tickets.models import Notification
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import uuid
 import pytest
 
 from jobs.models import ItemKind, ItemState, Job, JobItem, Kind, State
+from notifications.models import Notification
 from tests.security.conftest import LIVE_MARKUP
-from tickets.models import Notification
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -15,9 +15,10 @@ from accounts.models import Role
 from audit.models import AuditEntry
 from jobs.models import Job
 from jobs.tasks import flush_step
+from notifications.models import Notification
 from tests.panel_fixtures import make_member
 from tests.report import count
-from tickets.models import Notification, TicketEvent
+from tickets.models import TicketEvent
 
 LINE = "tenant isolation"
 @pytest.fixture

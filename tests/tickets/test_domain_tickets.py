@@ -5,7 +5,6 @@ from django.test import RequestFactory
 
 from cdn.domain_views import _render_detail
 from cdn.objects import Domain
-from connections.services import client_for_request
 from tests.tickets.conftest import unique
 
 
@@ -34,6 +33,6 @@ def test_an_outage_shows_a_message_not_an_empty_list(connected, domain, clean_fa
     request = RequestFactory().get(f"/cdn/{domain['domainId']}/")
     request.user = operator
     clean_faults.set_faults(error_rate=1.0, scope="service")
-    page = _render_detail(request, Domain.from_wire(domain), client=client_for_request(request)).content.decode()
+    page = _render_detail(request, Domain.from_wire(domain)).content.decode()
     assert "Plcloud is not reachable right now" in page
     assert "No open tickets mention this domain." not in page

@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from connections.models import PlcloudConnection
+from notifications.models import Notification
 from tests.helpers import free_port, wait_for
 from tests.tickets.conftest import unique
 from tickets.checker import check_all
-from tickets.models import CheckOutcome, Notification, TicketCheck
+from tickets.models import CheckOutcome, TicketCheck
 from tickets.tasks import check_ticket_replies
 
 BADGE = 'id="ticket-notifications-badge"'

@@ -3,10 +3,11 @@
 import pytest
 from kombu import Connection
 
+from notifications.models import Notification
 from plcloud_panel.celery import app
 from tests.helpers import wait_for
 from tests.tickets.conftest import unique
-from tickets.models import Notification, TicketSeen
+from tickets.models import TicketSeen
 from tickets.tasks import check_ticket_replies
 
 
