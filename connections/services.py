@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from audit.services import audited, record
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
-from connections.problems import ReconnectNeeded, explain
+from connections.problems import ReconnectNeeded
 from connections.tenancy import Tenant
-from plcloud import Client, PlcloudError
+from plcloud import Client
 from plcloud_panel.crypto import Undecryptable, decrypt, encrypt, rotate
 
 _local = threading.local()
