@@ -70,6 +70,31 @@ def panel_environment(work: Path, sandbox, database_url: str | None = None) -> d
     return environment
 
 
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_database(name: str) -> str | None:
+    """A PostgreSQL database of the bench's own on 127.0.0.1 (its URL), or None: SQLite then."""
+    try:
+        import psycopg
+
+        database = f"plcloud_bench_{name}_{int(time.time())}"
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=2) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        return f"postgres://postgres@127.0.0.1:5432/{database}"
+    except Exception as error:  # any failure means: no PostgreSQL here, use SQLite
+        print(f"PostgreSQL not used ({error.__class__.__name__}); SQLite instead")
+        return None
+
+
+def drop_postgres(database: str | None) -> None:
+    if database:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
 SANDBOX_USERS = {"demo": ("secreetword", "demo"), "team2": ("team2-password", "team2")}
 
 

@@ -23,7 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     bench_member,
+    drop_postgres,
     panel_environment,
+    postgres_database,
     setup_panel,
     start_sandbox,
     work_folder,
@@ -32,21 +34,11 @@ from bench.common import (  # noqa: E402
 from bench.workers import start_worker, stop, wait_ready  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def services_available(work: Path) -> tuple[str | None, dict[str, str]]:
     """A PostgreSQL database of the bench's own (or None for SQLite), and the broker settings."""
-    database = None
-    try:
-        import psycopg
-
-        name = f"plcloud_bench_{int(time.time())}"
-        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=2) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        database = f"postgres://postgres@127.0.0.1:5432/{name}"
-    except Exception as error:  # any failure means: no PostgreSQL here, use SQLite
-        print(f"PostgreSQL not used ({error.__class__.__name__}); SQLite instead")
+    database = postgres_database("prefetch")
     try:
         import redis
 
@@ -56,14 +48,6 @@ def services_available(work: Path) -> tuple[str | None, dict[str, str]]:
         print(f"Redis not used ({error.__class__.__name__}); the filesystem queue instead")
         broker = {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(work / "broker")}
     return database, broker
-
-
-def drop(database: str | None) -> None:
-    if database:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def main() -> list[str]:
@@ -130,7 +114,7 @@ def main() -> list[str]:
         for worker in workers:
             stop(worker)
         sandbox.stop()
-        drop(database)
+        drop_postgres(database)
 
     delays.sort()
     within = sum(1 for r in ratios if r <= 2) / len(ratios)

@@ -1,14 +1,14 @@
 """Every speed goal, each bench in a process of its own; results go to bench/RESULTS.md.
 
 .venv/bin/python bench/run.py                     # all of them
-.venv/bin/python bench/run.py export prefetch     # some of them
+.venv/bin/python bench/run.py pages               # one of them
 """
 
 import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ("domain_list", "export", "prefetch")
+BENCHES = ("pages", "export", "prefetch")
 HERE = Path(__file__).resolve().parent
 
 

@@ -141,7 +141,7 @@ def domain_flow(request, domain_id: str):
         return _domain_problem(request, domain_id, error)
     context = {"domain": domain, "period": period, "periods": list(traffic.PERIODS), "problem": None}
     try:
-        points, interval = selectors.flow(client=client, domain_id=domain_id, period=period)
+        points, interval = selectors.flow(client=client, user=request.user, domain_id=domain_id, period=period)
     except PlcloudError as error:
         points, interval, context["problem"] = [], 0, explain(error)
     return render(request, "cdn/domain_flow.html", context | _flow_figures(points, interval, period))
