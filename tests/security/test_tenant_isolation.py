@@ -13,8 +13,8 @@ from django.test import Client
 
 from accounts.models import Role
 from audit.models import AuditEntry
+from jobs.flush_run import flush_step
 from jobs.models import Job
-from jobs.tasks import flush_step
 from tests.panel_fixtures import make_member
 from tests.report import count
 from tickets.models import Notification, TicketEvent
