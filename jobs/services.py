@@ -81,7 +81,7 @@ def _enqueue(job: Job) -> None:
 
 def send(job: Job) -> bool:
     """Queue the job's task now; False (and the job left for the reconciler) if the broker is down."""
-    from jobs.tasks import TASKS  # the tasks call into this module: imported when first sending
+    from jobs.tasks import TASKS  # not at the top: jobs.tasks imports this module (through jobs.runner)
 
     Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
     try:
