@@ -1,5 +1,5 @@
-"""What the panel refuses to do with jobs, and why. Nothing was queued or sent; the messages are
-shown to the member as they are."""
+"""What the panel refuses to do with jobs, and why (nothing was queued or sent; the messages are
+shown to the member as they are); and a change whose outcome nobody can tell (jobs.writes)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ class Refused(ValueError):
 
 class PlanRefused(Refused):
     """The pasted lines cannot be sent as they are (jobs.plans): ``problems`` says which and why."""
+
+
+class OutcomeUnknown(Exception):
+    """The change just sent may have been carried out by Plcloud, and nobody can tell: its member decides."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -1,7 +1,8 @@
-"""Submissions of jobs: planned by jobs.plans, recorded here, sent by jobs.tasks."""
+"""Submissions of jobs: planned by jobs.plans, recorded and queued here, run by jobs.tasks (jobs.runner)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import suppress
 from datetime import timedelta
@@ -19,6 +20,8 @@ from jobs import exports, limits
 from jobs.errors import PlanRefused, Refused
 from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobDomain, JobItem, Kind, State
 from jobs.plans import plan_flush, plan_prefetch
+
+logger = logging.getLogger(__name__)
 
 
 def _deadline():
@@ -68,13 +71,25 @@ def _domains_of(job: Job) -> list[Domain]:
 def _enqueue(job: Job) -> None:
     """Queue the job's task once the job is saved. If the broker is down the job stays queued
     (``job.not_sent`` tells the page) and the reconciler sends it when the broker is back."""
-    from jobs import tasks
 
-    def send() -> None:
-        job.not_sent = not tasks.send(job)
+    def queue() -> None:
+        job.not_sent = not send(job)
 
     job.not_sent = False
-    transaction.on_commit(send)
+    transaction.on_commit(queue)
+
+
+def send(job: Job) -> bool:
+    """Queue the job's task now; False (and the job left for the reconciler) if the broker is down."""
+    from jobs.tasks import TASKS  # not at the top: jobs.tasks imports this module (through jobs.runner)
+
+    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
+    try:
+        TASKS[job.kind].apply_async(args=[job.pk])
+    except Exception:  # kombu and redis raise many kinds: any failure to publish means "not queued"
+        logger.warning("job %s: the task queue is unreachable; the reconciler will queue it", job.pk, exc_info=True)
+        return False
+    return True
 
 
 def _refused(user, action: str, object_id: object, error: Refused) -> None:
@@ -258,7 +273,7 @@ def owner_deactivated(user) -> str:
 def cancel_owner_jobs(*, user) -> int:
     """End every job of ``user`` that has not ended (queued, running, waiting) as cancelled, with
     the reason; how many. A worker that holds one now stops at its next check, and its saves no
-    longer land (jobs.tasks). Exports' files are removed."""
+    longer land (jobs.runner). Exports' files are removed."""
     now = timezone.now()
     with transaction.atomic():
         # Locked in id order: a worker ending one of these at the same moment lands first or not at all.

@@ -1,5 +1,5 @@
-"""Writes to a member's notifications: marking them read. Notices are made where what they tell
-of happens: the reply checker (tickets.checker) and the worker that ends a job (jobs.tasks)."""
+"""Writes to a member's notifications: a job's notice, marking them read. Reply notices are made
+by the reply checker (tickets.checker), with the bookkeeping they come from."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ def mark_ticket_read(*, user, tenant: Tenant, ticket_id: str) -> None:
 def mark_job_read(*, user, job) -> None:
     """Opening a job's page reads its notice (the job is the member's: jobs.selectors)."""
     Notification.objects.filter(user=user, job=job, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def job_ended(*, job) -> None:
+    """Tell the member their job ended or needs them: one notice per job (a redelivered task
+    never adds one); a job that asked them and has now ended brings its notice back as unread."""
+    notice, made = Notification.objects.get_or_create(
+        job=job, defaults={"user": job.owner, "tenant_id": job.tenant_id, "summary": job.domain_name[:255]}
+    )
+    if not made:
+        Notification.objects.filter(pk=notice.pk).update(read_at=None, created_at=timezone.now())

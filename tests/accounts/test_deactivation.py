@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from cdn.objects import Domain
 from connections.models import PlcloudConnection
-from jobs import exports, services, tasks
+from jobs import export_run, exports, prefetch_run, runner, services
 from jobs.models import Job, Kind
 from tests.helpers import wait_for
 from tests.panel_fixtures import PASSWORD
@@ -122,11 +122,11 @@ def export_root(settings, tmp_path):
 def test_an_export_half_written_is_cancelled_and_its_file_removed(
     op, operator, ada, www, sandbox, export_root, monkeypatch
 ):
-    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one page a step: the file is half written after one
+    monkeypatch.setattr(export_run, "EXPORT_SLICE", 0)  # one page a step: the file is half written after one
     end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=30), "end_at": end}
     job = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
-    assert tasks.export_step(job.pk, owner="worker-1") is not None
+    assert export_run.export_step(job.pk, owner="worker-1") is not None
     part = exports.part_path(job.export)
     assert part.exists()
     deactivate(ada, operator)
@@ -134,17 +134,17 @@ def test_an_export_half_written_is_cancelled_and_its_file_removed(
     assert (job.state, job.error) == ("cancelled", REASON)
     assert not part.exists() and not exports.final_path(job.export).exists()
     sandbox.forget_requests()
-    assert tasks.export_step(job.pk, owner="worker-1") is None
+    assert export_run.export_step(job.pk, owner="worker-1") is None
     assert sandbox.requests_seen()["total"] == 0
 
 
 def test_a_worker_in_the_middle_of_a_step_does_not_bring_the_job_back(op, operator, ada):
     job = prefetch(op, "held-a.js")
-    held = tasks._claim(job.pk, "worker-1", Kind.PREFETCH)  # a worker is in the middle of a step
+    held = runner.claim(job.pk, "worker-1", Kind.PREFETCH)  # a worker is in the middle of a step
     deactivate(ada, operator)
-    tasks._start(held)
-    assert tasks._again(held, 1.0) is None  # its save does not land, and it queues no next step
-    tasks._finish(held)
+    runner.start(held)
+    assert runner.again(held, 1.0) is None  # its save does not land, and it queues no next step
+    runner.finish(held)
     job.refresh_from_db()
     assert (job.state, job.error, job.lease_owner) == ("cancelled", REASON, "")
 
@@ -154,7 +154,7 @@ def test_a_member_deactivated_outside_the_team_page_gets_nothing_sent(op, operat
     # As the Django admin or manage.py would: only the flag changes.
     get_user_model().objects.filter(pk=operator.pk).update(is_active=False)
     sandbox.forget_requests()
-    assert tasks.prefetch_step(job.pk, owner="worker-1") is None
+    assert prefetch_run.prefetch_step(job.pk, owner="worker-1") is None
     job.refresh_from_db()
     assert (job.state, job.error) == ("cancelled", REASON)
     assert sandbox.requests_seen()["total"] == 0

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cdn.objects import Domain
-from jobs import exports, services, tasks
+from jobs import export_run, exports, runner, services, tasks
 from jobs.models import Export, Job
 from notifications.models import Notification
 from plcloud.log_window import Sizing
@@ -81,9 +81,9 @@ def test_it_applies_the_log_pages_filters(exporter, demo, www):
 
 def test_a_run_that_dies_mid_file_resumes_without_repeating_a_line(exporter, demo, www, monkeypatch):
     monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
-    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one page a step
+    monkeypatch.setattr(export_run, "EXPORT_SLICE", 0)  # one page a step
     job = exporter()
-    assert tasks.export_step(job.pk, owner="first") is not None  # not done: another slice is due
+    assert export_run.export_step(job.pk, owner="first") is not None  # not done: another slice is due
     export = Export.objects.get(job=job)
     assert 0 < export.rows < 9000 and export.covered_until is not None
     # The worker died while writing its next page: bytes after the checkpoint, lease still held.
@@ -99,7 +99,7 @@ def test_a_step_that_lost_its_lease_writes_nothing_more(exporter, monkeypatch):
     monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
     job = exporter()
     Job.objects.filter(pk=job.pk).update(lease_owner="other", lease_until=timezone.now() + timedelta(minutes=5))
-    assert tasks.export_step(job.pk, owner="me") is None
+    assert export_run.export_step(job.pk, owner="me") is None
     assert Export.objects.get(job=job).rows == 0
 
 
@@ -108,17 +108,17 @@ def test_cancelling_a_queued_export_ends_it_at_once(exporter, operator):
     assert services.cancel_export(user=operator, job=job) is True
     job.refresh_from_db()
     assert job.state == "cancelled"
-    assert tasks.export_step(job.pk, owner="late") is None  # a task still queued does nothing
+    assert export_run.export_step(job.pk, owner="late") is None  # a task still queued does nothing
 
 
 def test_cancelling_a_running_export_stops_it_at_the_next_page_and_deletes_the_part(exporter, operator, monkeypatch):
     monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
-    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)
+    monkeypatch.setattr(export_run, "EXPORT_SLICE", 0)
     job = exporter()
-    tasks.export_step(job.pk, owner="w")
+    export_run.export_step(job.pk, owner="w")
     assert exports.part_path(job.export).exists()
     assert services.cancel_export(user=operator, job=job) is False  # the worker holds it
-    assert tasks.export_step(job.pk, owner="w") is None
+    assert export_run.export_step(job.pk, owner="w") is None
     job.refresh_from_db()
     assert job.state == "cancelled"
     assert not exports.part_path(job.export).exists() and not exports.final_path(job.export).exists()
@@ -153,7 +153,7 @@ def test_expired_files_are_deleted_and_their_rows_stay(exporter):
 
 def test_the_member_is_notified_once_when_a_job_ends(exporter, operator):
     job = run_to_end(exporter(minutes=1))
-    tasks._finish(job)  # a redelivered task ending it again
+    runner.finish(job)  # a redelivered task ending it again
     notices = Notification.objects.filter(user=operator)
     assert [(n.job_id, n.summary) for n in notices] == [(job.pk, "www.demo-shop.com")]
 
@@ -190,9 +190,9 @@ def test_no_answer_holds_more_than_the_clients_cap_whatever_the_window(exporter,
 def test_a_step_checkpoints_the_end_of_the_last_slice_written_and_the_page_shows_the_share(
     exporter, op, monkeypatch
 ):  # fmt: skip
-    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one answer a step
+    monkeypatch.setattr(export_run, "EXPORT_SLICE", 0)  # one answer a step
     job = exporter(minutes=60)
-    tasks.export_step(job.pk, owner="w")
+    export_run.export_step(job.pk, owner="w")
     export = Export.objects.get(job=job)
     start = END - timedelta(minutes=60)
     assert export.covered_until == start + timedelta(seconds=exports.FIRST_SLICE_SECONDS)
@@ -203,9 +203,9 @@ def test_a_step_checkpoints_the_end_of_the_last_slice_written_and_the_page_shows
 
 
 def test_a_checkpoint_from_before_time_slices_starts_the_file_over(exporter, demo, www, monkeypatch):
-    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)
+    monkeypatch.setattr(export_run, "EXPORT_SLICE", 0)
     job = exporter()
-    tasks.export_step(job.pk, owner="w")
+    export_run.export_step(job.pk, owner="w")
     # As an export checkpointed by an older panel left it: a marker of the whole window's pages.
     Export.objects.filter(job=job).update(covered_until=None, marker="MTIzLmNhY2hlLjQ1Ng", slice_seconds=0)
     Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))

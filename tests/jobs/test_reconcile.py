@@ -8,7 +8,7 @@ from django.utils import timezone
 from kombu import Connection
 
 from cdn.objects import Domain
-from jobs import services, tasks
+from jobs import export_run, prefetch_run, runner, services, tasks
 from jobs.models import ItemKind, Job, Kind
 from tests.worker_fixtures import filesystem_broker, panel_broker
 
@@ -71,9 +71,9 @@ def test_a_job_whose_message_was_lost_is_queued_again_once(broker, prefetch, set
 def test_a_job_that_keeps_killing_its_worker_is_stopped(prefetch, settings):
     for crash in range(settings.JOB_MAX_CRASHES):
         Job.objects.filter(pk=prefetch.pk).update(lease_owner=f"dead-{crash}", lease_until=timezone.now())
-        assert tasks._claim(prefetch.pk, owner=f"heir-{crash}") is not None
+        assert runner.claim(prefetch.pk, owner=f"heir-{crash}") is not None
     Job.objects.filter(pk=prefetch.pk).update(lease_owner="", lease_until=None)
-    assert tasks.prefetch_step(prefetch.pk, owner="last") is None
+    assert prefetch_run.prefetch_step(prefetch.pk, owner="last") is None
     prefetch.refresh_from_db()
     assert prefetch.state == "failed" and f"died {settings.JOB_MAX_CRASHES} times" in prefetch.error
     assert prefetch.upstream_ids == []  # nothing more was sent
@@ -81,14 +81,14 @@ def test_a_job_that_keeps_killing_its_worker_is_stopped(prefetch, settings):
 
 def test_a_retry_by_the_same_task_is_not_a_crash(connect_demo, operator, prefetch):
     connect_demo(operator)
-    assert tasks.prefetch_step(prefetch.pk, owner="task-1") is not None
+    assert prefetch_run.prefetch_step(prefetch.pk, owner="task-1") is not None
     Job.objects.filter(pk=prefetch.pk).update(lease_until=timezone.now())
-    tasks.prefetch_step(prefetch.pk, owner="task-1")
+    prefetch_run.prefetch_step(prefetch.pk, owner="task-1")
     prefetch.refresh_from_db()
     assert prefetch.crashes == 0
 
 
 def test_a_task_of_another_kind_naming_the_job_takes_nothing(prefetch):
-    assert tasks.export_step(prefetch.pk, owner="stale") is None
+    assert export_run.export_step(prefetch.pk, owner="stale") is None
     prefetch.refresh_from_db()
     assert (prefetch.lease_owner, prefetch.state) == ("", "queued")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cdn.objects import Domain
 from connections.models import PlcloudConnection
-from jobs import services, tasks
+from jobs import prefetch_run, runner, services, tasks
 from jobs.models import ItemKind, Job, Kind
 from tests.jobs.conftest import run_to_end
 
@@ -40,28 +40,28 @@ def test_a_prefetch_with_a_404_url_ends_partial_with_each_items_state(prefetch_j
 
 
 def test_the_request_id_is_kept_and_the_urls_are_submitted_once(prefetch_job):
-    assert tasks.prefetch_step(prefetch_job.pk, owner="a") is not None
+    assert prefetch_run.prefetch_step(prefetch_job.pk, owner="a") is not None
     prefetch_job.refresh_from_db()
     first = list(prefetch_job.upstream_ids)
     assert prefetch_job.state == "running" and len(first) == 1
-    tasks.prefetch_step(prefetch_job.pk, owner="a")
+    prefetch_run.prefetch_step(prefetch_job.pk, owner="a")
     prefetch_job.refresh_from_db()
     assert prefetch_job.upstream_ids == first
 
 
 def test_two_pollers_never_work_on_one_job_at_once(prefetch_job):
-    assert tasks.prefetch_step(prefetch_job.pk, owner="first") is not None
+    assert prefetch_run.prefetch_step(prefetch_job.pk, owner="first") is not None
     # The first holds the lease until its next step is due: a second poller goes away.
-    assert tasks.prefetch_step(prefetch_job.pk, owner="second") is None
+    assert prefetch_run.prefetch_step(prefetch_job.pk, owner="second") is None
     Job.objects.filter(pk=prefetch_job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
-    assert tasks.prefetch_step(prefetch_job.pk, owner="second") is not None
+    assert prefetch_run.prefetch_step(prefetch_job.pk, owner="second") is not None
     prefetch_job.refresh_from_db()
     assert prefetch_job.lease_owner == "second"
 
 
 def test_an_expired_token_without_a_kept_password_makes_the_job_wait(prefetch_job, operator, connect_demo):
     PlcloudConnection.objects.filter(user=operator).update(token_expires=timezone.now() - timedelta(minutes=1))
-    countdown = tasks.prefetch_step(prefetch_job.pk, owner="test")
+    countdown = prefetch_run.prefetch_step(prefetch_job.pk, owner="test")
     prefetch_job.refresh_from_db()
     assert countdown is not None and countdown > 0
     assert prefetch_job.state == "waiting" and "expired" in prefetch_job.error
@@ -72,13 +72,13 @@ def test_an_expired_token_without_a_kept_password_makes_the_job_wait(prefetch_jo
 
 
 def test_an_unreachable_plcloud_is_retried_with_a_bounded_backoff(prefetch_job, clean_faults):
-    assert tasks.prefetch_step(prefetch_job.pk, owner="test") is not None  # submitted: polls are reads
+    assert prefetch_run.prefetch_step(prefetch_job.pk, owner="test") is not None  # submitted: polls are reads
     clean_faults.set_faults(error_rate=1.0, scope="service")
-    countdown = tasks.prefetch_step(prefetch_job.pk, owner="test")
+    countdown = prefetch_run.prefetch_step(prefetch_job.pk, owner="test")
     prefetch_job.refresh_from_db()
-    assert 0 < countdown <= tasks.MAX_POLL * 1.2
+    assert 0 < countdown <= runner.MAX_POLL * 1.2
     assert prefetch_job.state == "running" and "not reachable" in prefetch_job.error
-    assert all(tasks.backoff(n) <= tasks.MAX_POLL * 1.2 for n in range(100))
+    assert all(runner.backoff(n) <= runner.MAX_POLL * 1.2 for n in range(100))
     clean_faults.clear_faults()
     assert run_to_end(prefetch_job).ended
 
@@ -98,7 +98,7 @@ def test_a_refused_call_fails_the_job_with_the_explanation(operator, connect_dem
 
 def test_a_job_past_its_deadline_fails(prefetch_job):
     Job.objects.filter(pk=prefetch_job.pk).update(deadline=timezone.now() - timedelta(seconds=1))
-    assert tasks.prefetch_step(prefetch_job.pk, owner="d") is None
+    assert prefetch_run.prefetch_step(prefetch_job.pk, owner="d") is None
     prefetch_job.refresh_from_db()
     assert prefetch_job.state == "failed" and "deadline" in prefetch_job.error
 

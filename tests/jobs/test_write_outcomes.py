@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from cdn.objects import Domain
 from connections.models import PlcloudConnection
-from jobs import exports, services, tasks
+from jobs import export_run, exports, flush_run, services
 from jobs.models import Export, ItemKind, Job, Kind
 from plcloud import Client, TimedOut, Unavailable
 from plcloud.log_window import EDGE, utc
@@ -51,12 +51,12 @@ def test_a_flush_that_could_not_connect_is_retried_and_goes_out_once(operator, c
     job = services.create_job(
         user=operator, kind=Kind.FLUSH, domains=[Domain.from_wire(www)], items=[(f"{HOST}/r.js", ItemKind.URL)]
     )
-    assert tasks.flush_step(job.pk, owner="w") is not None  # due again: nothing reached Plcloud
+    assert flush_run.flush_step(job.pk, owner="w") is not None  # due again: nothing reached Plcloud
     job.refresh_from_db()
     assert (job.state, job.error) == ("running", "Retrying: Plcloud is not reachable right now.")
     PlcloudConnection.objects.filter(user=operator).update(endpoint=endpoint)
     sandbox.forget_requests()
-    assert tasks.flush_step(job.pk, owner="w") is None
+    assert flush_run.flush_step(job.pk, owner="w") is None
     job.refresh_from_db()
     assert job.state == "succeeded" and len(job.upstream_ids) == 1
     assert len(sandbox.calls("PUT", "/cdn/cache_flush")) == 1
@@ -93,13 +93,13 @@ def test_a_failed_export_keeps_its_lines_and_export_again_carries_on_from_them(
     settings.EXPORT_ROOT = tmp_path / "exports"
     settings.JOB_MAX_BAD_READS = 1
     monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
-    monkeypatch.setattr(tasks, "EXPORT_SLICE", 0)  # one page a step
+    monkeypatch.setattr(export_run, "EXPORT_SLICE", 0)  # one page a step
     connect_demo(operator)
     window = {"log_type": "cache", "start_at": END - timedelta(minutes=10), "end_at": END}
     job = services.submit_export(user=operator, domain=Domain.from_wire(www), window=window)
-    assert tasks.export_step(job.pk, owner="w") is not None
+    assert export_run.export_step(job.pk, owner="w") is not None
     sandbox.set_faults(malformed_rate=1.0, scope="service")
-    assert tasks.export_step(job.pk, owner="w") is None
+    assert export_run.export_step(job.pk, owner="w") is None
     job.refresh_from_db()
     kept = Export.objects.get(job=job)
     assert 0 < kept.rows < 9000 and exports.part_path(kept).exists()

@@ -110,7 +110,7 @@ def test_nobody_else_sees_downloads_cancels_or_reruns_a_members_export(client, w
     window = {"log_type": "cache", "start_at": end - timedelta(minutes=1), "end_at": end}
     domain = next(d for d in client_for(otto).cdn.list() if d["domainName"] == "www.demo-shop.com")
     finished = services.submit_export(user=otto, domain=Domain.from_wire(domain), window=window)
-    from jobs.tasks import export_step
+    from jobs.export_run import export_step
 
     while export_step(finished.pk, owner="guess-test") is not None:
         pass

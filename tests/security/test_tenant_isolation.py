@@ -13,14 +13,16 @@ from django.test import Client
 
 from accounts.models import Role
 from audit.models import AuditEntry
+from jobs.flush_run import flush_step
 from jobs.models import Job
-from jobs.tasks import flush_step
 from notifications.models import Notification
 from tests.panel_fixtures import make_member
 from tests.report import count
 from tickets.models import TicketEvent
 
 LINE = "tenant isolation"
+
+
 @pytest.fixture
 def team(members, connect_as):
     """Demo: ada (admin), otto (operator), vera (viewer, as alice). Team2: tina (operator), tom (admin)."""
@@ -141,12 +143,11 @@ def test_the_panels_record_of_a_ticket_carries_its_tenant(team, demo):
     look(team["tina"], f"/tickets/{ticket['id']}/", hidden=[ticket["summary"], "otto"], allowed=frozenset({404}))
 
 
-def test_the_kept_traffic_sums_are_read_under_a_member_of_the_tenant_and_shown_only_to_its_members(
-    team, sandbox, demo
-):
+def test_the_kept_traffic_sums_are_read_under_a_member_of_the_tenant_and_shown_only_to_its_members(team, sandbox, demo):
     otto, vera, tina = team["otto"], team["vera"], team["tina"]
     assert "being read" in look(otto, "/cdn/traffic/?period=30d", hidden=[])
     from cdn.tasks import read_account_flow  # here: the page's answer above comes first
+
     # The read the page queued, as a worker runs it: under otto's own token.
     read_account_flow(otto.pk, otto.plcloud.tenant_id, "30d")
     shown = look(otto, "/cdn/traffic/?period=30d", hidden=[])
