@@ -155,7 +155,7 @@ def main() -> list[str]:
         setup_panel(environment)
         from django.core.management import call_command
 
-        from cdn import selectors
+        from connections.member_cache import forget as forget_member
         from plcloud import Client
 
         call_command("collectstatic", verbosity=0, interactive=False)
@@ -190,7 +190,7 @@ def main() -> list[str]:
             direct[label] = (percentile(taken, 0.5), percentile(taken, 0.95))
 
         def forget(index: int) -> None:
-            selectors.forget(members[index])
+            forget_member(members[index])
 
         def has(marker: bytes):
             return lambda response: response.status_code == 200 and marker in response.content

@@ -1,10 +1,9 @@
 """Reads of a member's CDN data (cdn.objects), the domain list through a short per-member cache
-that their own changes clear (``forget``)."""
+that their own changes clear (``forget``, connections.member_cache)."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import replace
 
 from django.conf import settings
@@ -14,42 +13,14 @@ from cdn import balance, flow_sums
 from cdn.models import BudgetAlert
 from cdn.objects import CommonUrl, Domain, FlowPoint
 from cdn.traffic import window
-from connections.tenancy import member_tenant
+from connections import member_cache
 from plcloud import Client, ProtocolError
 from plcloud.cdn import parse_domains
 
 
-def _version_key(user_id: int) -> str:
-    return f"cdn:v:{user_id}"
-
-
-def _key(user, name: str) -> str:
-    key = _version_key(user.pk)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, secrets.token_hex(8), None)  # the first of two requests at once wins
-        # None with the cache down: a version of this request's own, so it reads nothing kept
-        # from before the member's last change (a change it may not have been told of).
-        version = cache.get(key) or secrets.token_hex(8)
-    # Keyed by tenant too: a member connected to another tenant now never reads the last one's.
-    return f"cdn:{user.pk}:{_scope(version, member_tenant(user).tenant_id)}:{name}"
-
-
-def _scope(version: str, tenant_id: str) -> str:
-    """The member's cache version and tenant in one short part (keys stay under 250 characters)."""
-    return hashlib.sha256(f"{version}:{tenant_id}".encode()).hexdigest()[:16]
-
-
-def forget(user) -> None:
-    """After a change: the member's next read goes upstream."""
-    # A version never used before, not a count: a count that started again (its key evicted from
-    # a full cache) could find entries kept from before the member's last change.
-    cache.set(_version_key(user.pk), secrets.token_hex(8), None)
-
-
 def domains(*, client: Client, user) -> list[Domain]:
     """The member's domains, as Plcloud listed them at most CDN_CACHE_SECONDS ago."""
-    key = _key(user, "domains")
+    key = member_cache.key(user, "domains")
     rows = _kept_list(cache.get(key))
     if rows is None:
         body = client.cdn.list_raw()
@@ -115,7 +86,7 @@ def flow(*, client: Client, user, domain_id: str, period: str) -> tuple[list[Flo
     new key)."""
     start, end, interval = window(period)
     digest = hashlib.sha256(domain_id.encode()).hexdigest()[:16]  # any id Plcloud gives makes a valid key
-    key = _key(user, f"flow:{digest}:{period}:{int(end.timestamp())}")
+    key = member_cache.key(user, f"flow:{digest}:{period}:{int(end.timestamp())}")
     points = cache.get(key)
     if not isinstance(points, list):
         points = client.cdn.flow(domain_id, start_at=start, end_at=end, interval=interval)
@@ -135,7 +106,7 @@ def budget_forecast(*, client: Client, user, week: flow_sums.Sums | None = None)
 
 
 def common_urls(*, client: Client, user) -> list[CommonUrl]:
-    key = _key(user, "urls")
+    key = member_cache.key(user, "urls")
     kept = cache.get(key)
     if not isinstance(kept, list):
         kept = client.cdn.list_urls()

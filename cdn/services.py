@@ -1,5 +1,5 @@
 """Changes to a member's CDN domains, balance and common URLs: each one audited
-(audit.services.audited), each one clears their cached reads (cdn.selectors.forget)."""
+(audit.services.audited), each one clears their cached reads (connections.member_cache.forget)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TypeVar
 from audit.services import audited
 from cdn.balance import keep_recharge
 from cdn.objects import CommonUrl, Domain
-from cdn.selectors import forget
+from connections.member_cache import forget
 from connections.problems import explain
 from connections.tenancy import member_tenant
 from plcloud import Client, PlcloudError

@@ -16,6 +16,7 @@ from accounts.roles import role_required
 from cdn import selectors, services
 from cdn.forms import AREAS, BatchForm, DomainForm
 from cdn.objects import STATUSES, display
+from connections.member_cache import forget
 from connections.problems import explain
 from connections.request_client import client_for_request
 from plcloud import PlcloudError
@@ -63,7 +64,7 @@ def domain_row(request, domain_id: str):
         context = {"problem": explain(error), "domain_id": domain_id}
         return render(request, "cdn/_domain_row_problem.html", context, status=286)
     if not domain.transitional:
-        selectors.forget(request.user)  # settled: the list reads it as it is now
+        forget(request.user)  # settled: the list reads it as it is now
     # Back off from 2 s to about 30 s, so a long configuration does not hammer the API.
     delay = min(2 * 1.5 ** min(attempt, 20), 30)
     context = {"domains": [domain], "next_attempt": attempt + 1, "delay": f"{delay:.0f}s"}

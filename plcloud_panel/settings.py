@@ -206,7 +206,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # shared (ops.checks warns in production without it). Redis being down costs the cached reads,
 # never a page (plcloud_panel.cache).
 CACHES = {"default": env.cache("CACHE_URL", "locmemcache://")}
-# A member's CDN reads (the domain list) are cached this long, and cleared by their own changes.
+# A member's CDN reads (the domain list, a domain's traffic, common URLs) and the domain page's
+# tickets are cached this long, and cleared by their own changes (connections/member_cache.py).
 CDN_CACHE_SECONDS = env.integer("CDN_CACHE_SECONDS", 15, minimum=0)
 # The account's traffic summed over its domains (cdn/flow_sums.py) is read by a worker and kept;
 # a page shows it and queues a refresh once it is older than this (seconds). 300: the 24-hour sum's

@@ -1,5 +1,6 @@
 """Reads: the member's tickets from Plcloud as typed objects (tickets.objects), filtered and
-ordered, with the panel's own records beside them (what the member has read, the history)."""
+ordered, with the panel's own records beside them (what the member has read, the history). The
+ticket pages read fresh; only blocks on other apps' pages read through the member's short cache."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from django.conf import settings
+from django.core.cache import cache
+
+from connections import member_cache
 from connections.tenancy import Tenant
 from plcloud import Client
 from tickets.models import TicketEvent, TicketSeen
@@ -18,6 +23,19 @@ _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 def list_tickets(*, client: Client, user_id: str | None = None) -> list[Ticket]:
     """The client's user's tickets, or (for an admin) another Plcloud user's."""
     return tickets_from(client.ticket.list(user_id))
+
+
+def recent_tickets(*, client: Client, user) -> list[Ticket]:
+    """The member's tickets as Plcloud listed them at most CDN_CACHE_SECONDS ago (the domain
+    page's block: the page reads its domain fresh, and within that time its tickets cost no second
+    call after it). Kept as Plcloud's rows, under the member's cache version: their own
+    change to a ticket (tickets.services) forgets it."""
+    key = member_cache.key(user, "tickets")
+    rows = cache.get(key)
+    if not isinstance(rows, list):  # a miss, the cache down, or an entry of another shape
+        rows = client.ticket.list()
+        cache.set(key, rows, settings.CDN_CACHE_SECONDS)
+    return tickets_from(rows)
 
 
 def get_ticket(*, client: Client, ticket_id: str) -> Ticket:

@@ -1,12 +1,17 @@
 """Every change to a ticket: the Plcloud call, audited either way (audit.services.audited), and
 the panel's own records of it (what the member has read, the status history). ``tenant`` is the
-Plcloud tenant the member's client works in: what the panel keeps is keyed by it."""
+Plcloud tenant the member's client works in: what the panel keeps is keyed by it. Each change
+clears the member's cached reads (connections.member_cache.forget), whatever its outcome (a change
+that failed may have been made all the same), so their next domain page lists the ticket as it is."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from django.utils import timezone
 
 from audit.services import audited
+from connections.member_cache import forget
 from connections.tenancy import Tenant
 from notifications import services as notifications
 from plcloud import Client
@@ -14,8 +19,18 @@ from tickets.models import TicketEvent, TicketSeen
 from tickets.objects import Reply, Ticket
 
 
+@contextmanager
+def _changing(user, action: str, *, object_id: str = "", detail: dict):
+    """``audited``, and the member's cached reads forgotten whatever the outcome."""
+    try:
+        with audited(actor=user, action=action, object_type="ticket", object_id=object_id, detail=detail) as row:
+            yield row
+    finally:
+        forget(user)
+
+
 def create_ticket(*, client: Client, user, tenant: Tenant, summary: str, description: str) -> Ticket:
-    with audited(actor=user, action="ticket.create", object_type="ticket", detail={"summary": summary}) as row:
+    with _changing(user, "ticket.create", detail={"summary": summary}) as row:
         ticket = Ticket.from_wire(client.ticket.create(summary, description))
         row["object_id"] = ticket.ref or ""
     if ticket.ref:  # nothing unread in one's own new ticket
@@ -25,14 +40,13 @@ def create_ticket(*, client: Client, user, tenant: Tenant, summary: str, descrip
 
 def reply(*, client: Client, user, ticket_id: str, content: str) -> Reply:
     detail = {"length": len(content)}
-    with audited(actor=user, action="ticket.reply", object_type="ticket", object_id=ticket_id, detail=detail):
+    with _changing(user, "ticket.reply", object_id=ticket_id, detail=detail):
         return Reply.from_wire(client.ticket.reply(ticket_id, content))
 
 
 def change_status(*, client: Client, user, tenant: Tenant, ticket_id: str, status: str) -> Ticket:
     """Accept or close; the status before the change is read first, for the history."""
-    about = {"actor": user, "action": "ticket.status", "object_type": "ticket", "object_id": ticket_id}
-    with audited(**about, detail={"old": "", "new": status}) as row:
+    with _changing(user, "ticket.status", object_id=ticket_id, detail={"old": "", "new": status}) as row:
         old = row["detail"]["old"] = Ticket.from_wire(client.ticket.get(ticket_id)).status
         ticket = Ticket.from_wire(client.ticket.update(ticket_id, status))
         new = row["detail"]["new"] = ticket.status or status

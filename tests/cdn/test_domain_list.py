@@ -7,8 +7,8 @@ from django.test import Client, RequestFactory
 from django.urls import resolve
 from django.utils import translation
 
-from cdn import selectors
 from cdn.objects import Domain
+from connections import member_cache
 from notifications.models import Notification
 from tests.cdn.conftest import upstream_names
 
@@ -141,7 +141,7 @@ def test_a_cached_list_it_cannot_read_is_read_again_from_plcloud(op, operator, d
     op.get("/cdn/")
     made = demo.cdn.create(fresh_name, ["114.114.114.114"], ["hk"])
     # As an earlier release kept it (marshal bytes), or a damaged entry.
-    scope = selectors._scope(cache.get(f"cdn:v:{operator.pk}"), operator.plcloud.tenant_id)
+    scope = member_cache._scope(cache.get(f"cdn:v:{operator.pk}"), operator.plcloud.tenant_id)
     cache.set(f"cdn:{operator.pk}:{scope}:domains", b"\xdb\x01\x00\x00\x00garbage")
     assert f'id="domain-{made["domainId"]}"' in op.get("/cdn/", {"q": fresh_name}).content.decode()
     demo.cdn.delete(made["domainId"])
@@ -181,10 +181,10 @@ def test_a_list_read_again_around_a_kept_page_shows_this_requests_token_badge_an
     Notification.objects.create(
         user=operator, tenant_id=tenant, ticket_id="tk-0000cafe", summary="Origin slow", reply_count=1
     )
-    selectors.forget(operator)  # the list is read from Plcloud again
+    member_cache.forget(operator)  # the list is read from Plcloud again
     again = browser.get("/cdn/", {"q": fresh_name}).content.decode()
     assert f'id="domain-{made["domainId"]}"' in again and 'id="ticket-notifications-badge"' in again
-    selectors.forget(operator)
+    member_cache.forget(operator)
     kept = browser.get("/cdn/", {"q": fresh_name}).content.decode()
     for page in (again, kept):
         assert "slot-" not in page and len(set(csrf_tokens(page))) == 1

@@ -3,7 +3,7 @@ so a second page costs one upstream call, not two one after the other (bench/pag
 
 import pytest
 
-from cdn import selectors
+from connections.member_cache import forget
 from tests.cdn.test_traffic import busy_id
 
 
@@ -19,7 +19,7 @@ def flow_calls(sandbox, domain_id) -> list[dict]:
 def test_a_second_page_within_the_cache_time_makes_no_flow_call(op, operator, sandbox, demo):
     domain = {"domainId": busy_id(demo)}  # read only: a domain with traffic
     url = f"/cdn/{domain['domainId']}/flow/"
-    selectors.forget(operator)  # nothing kept by an earlier test's member of the same id
+    forget(operator)  # nothing kept by an earlier test's member of the same id
     sandbox.forget_requests()
     first = op.get(url).content.decode()
     assert len(flow_calls(sandbox, domain["domainId"])) == 1
