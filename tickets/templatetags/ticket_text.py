@@ -7,8 +7,26 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-TAGS = {"a", "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "hr",
-        "h1", "h2", "h3", "h4", "h5", "h6"}
+TAGS = {
+    "a",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
 ATTRIBUTES = {"a": {"href", "title"}}
 
 
