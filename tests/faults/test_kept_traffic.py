@@ -2,6 +2,7 @@
 leaves no 500 and no silence. The traffic page says when the last read failed and why."""
 
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -49,3 +50,6 @@ def test_a_read_of_a_slow_plcloud_stops_at_its_deadline_and_names_the_domains_it
     page = member.get("/cdn/traffic/").content.decode()
     said = re.search(r"(\d+) of (\d+) domains could not be read: ", page)
     assert said and int(said[1]) >= domains - 1 and int(said[2]) == domains, page
+    # The read left at its deadline while a flow call still sleeps in the sandbox, which records
+    # it once it has slept: let it land here, not in the next test's record of calls.
+    time.sleep(0.8)
