@@ -1,10 +1,31 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-pytest_plugins = ["tests.panel_fixtures", "tests.secret_scan", "tests.worker_fixtures", "tests.report"]
+# tests.report first: the secret scan imports it, and a plugin imported before it is loaded as one
+# is not assert-rewritten.
+pytest_plugins = ["tests.report", "tests.panel_fixtures", "tests.secret_scan", "tests.worker_fixtures"]
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each worker process queues the tasks it sends on the embedded transport
+    in a folder of its own (under the run's), and so do the panel and worker processes it starts."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not django_settings.CELERY_BROKER_URL.startswith("filesystem"):
+        return
+    from plcloud_panel.celery import app
+
+    folder = Path(django_settings.BROKER_FOLDER) / worker
+    options = {**django_settings.CELERY_BROKER_TRANSPORT_OPTIONS}
+    for key, name in (("data_folder_in", "queue"), ("data_folder_out", "queue"), ("control_folder", "control")):
+        options[key] = str(folder / name)
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    os.environ["CELERY_BROKER_FOLDER"] = str(folder)
+    django_settings.BROKER_FOLDER = folder
+    django_settings.CELERY_BROKER_TRANSPORT_OPTIONS = app.conf.CELERY_BROKER_TRANSPORT_OPTIONS = options
 
 
 @pytest.fixture(scope="session")

@@ -210,8 +210,26 @@ def test(args: argparse.Namespace) -> int:
     say("ruff check")
     lint = subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT)
     say("pytest")
-    tests = subprocess.run([str(PYTHON), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
+    tests = subprocess.run([str(PYTHON), "-m", "pytest", *in_parallel(args.pytest_args)], cwd=ROOT, env=env)
     return lint.returncode or tests.returncode
+
+
+# The suite runs in this many pytest-xdist processes, each with its own sandbox, test database and
+# Redis database (TEST_REDIS_URL's, and one further down for each other process). Most tests wait
+# on the sandbox, a worker process or the browser rather than on a core, so more processes than
+# cores pay: on 2 cores (shared with other work) the suite took 5.7 min with 3 processes, 6.7 min
+# with 2, one after the other, and 20 min in one process. Each process needs a Redis database of
+# its own: 15, 14 and 13 by default.
+TEST_PROCESSES = 3
+
+
+def in_parallel(pytest_args: list[str]) -> list[str]:
+    """pytest's arguments with the run's processes added, unless they already say how to run
+    (-n, --numprocesses, --dist, or -p no:xdist for one process)."""
+    said = any(arg.startswith(("-n", "--numprocesses", "--dist")) or arg.endswith("no:xdist") for arg in pytest_args)
+    # loadgroup: tests go to whichever process is free, one at a time, except those of a group
+    # (the browser tests: one Chromium, not one in every process), which all go to one.
+    return pytest_args if said else ["-n", str(TEST_PROCESSES), "--dist", "loadgroup", *pytest_args]
 
 
 # The lock compiler, pinned so that a re-lock writes the same format; it lives in a throwaway

@@ -14,6 +14,7 @@ from django.db import connection
 
 from plcloud_panel import crypto
 from tests.panel_fixtures import PASSWORD
+from tests.report import SCAN
 
 # The sandbox's seeded Plcloud passwords and the test members' panel password.
 KNOWN_PASSWORDS = {"secreetword", "alice-password", "team2-password", PASSWORD}
@@ -72,5 +73,8 @@ def secret_scan(django_db_setup, django_db_blocker):
         "database": database,
     }
     found = [(name, secret[:4] + "…") for secret in secrets for name, text in haystacks.items() if secret in text]
-    print(f"\nsecret scan: {len(secrets)} secrets, {len(pages)} pages, {len(logs.lines)} log lines: {len(found)} found")
+    scanned = {"secrets": len(secrets), "pages": len(pages), "log lines": len(logs.lines), "found": len(found)}
+    for key, n in scanned.items():
+        SCAN[key] += n
+    SCAN["processes"] += 1
     assert not found, f"secrets leaked into {found}"

@@ -1,5 +1,5 @@
-"""Real Celery worker processes for tests: on Redis (database 15) or the filesystem transport,
-reading the test database."""
+"""Real Celery worker processes for tests: on Redis (database 15, or one a test process under
+xdist) or the filesystem transport, reading the test database."""
 
 import os
 import subprocess
@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -16,7 +17,20 @@ from django.db import connection
 from plcloud_panel.celery import app
 from tests.helpers import PROJECT_ROOT
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+def _worker_redis_url(base: str) -> str:
+    """This test process's own Redis database: the base's for a serial run or xdist's first
+    worker, and one further down for each other worker (gw1 on 14 when the base is 15), so that
+    two workers never empty, or take tasks from, each other's queues."""
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    parts = urlsplit(base)
+    number = int(parts.path.strip("/") or 0) - index
+    if number < 0:
+        raise pytest.UsageError(f"TEST_REDIS_URL={base}: too low a database number for {index + 1} xdist workers")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+TEST_REDIS_URL = _worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 
 
 def database_url() -> str:

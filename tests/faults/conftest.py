@@ -2,7 +2,7 @@
 
 Every test here counts, from the sandbox's own record, the faults it injected into Plcloud calls,
 and, from the panel's side, every answer with status 500 or an unhandled exception. The totals are
-printed at the end of the run: ``faults injected: N / 500s seen: 0``.
+printed at the end of the run (tests.report): ``faults injected: N / 500s seen: 0``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from django.core.signals import got_request_exception
 
 from jobs.models import Job, Kind
 from plcloud import Client
+from tests.faults.tally import TALLY
 from tests.helpers import SandboxProcess
-
-TALLY = {"injected": 0, "server_errors": 0, "tests": 0}
 
 
 @pytest.fixture(autouse=True)
@@ -55,14 +54,6 @@ def fault_tally(sandbox, monkeypatch):
         TALLY["tests"] += 1
     if errors:
         pytest.fail(f"the panel answered {len(errors)} request(s) with a 500 during this test")
-
-
-def pytest_terminal_summary(terminalreporter):
-    if TALLY["tests"]:
-        terminalreporter.write_line(
-            f"fault tests: {TALLY['tests']} tests, faults injected: {TALLY['injected']} "
-            f"/ 500s seen: {TALLY['server_errors']}"
-        )
 
 
 @pytest.fixture(scope="session")

@@ -91,32 +91,45 @@ def test_it_is_shared_between_processes_through_redis(member, sandbox, breaker_s
     redis_url = redis_or_skip()
     breaker_settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                            "LOCATION": redis_url}}  # fmt: skip
-    trip(member, sandbox)
-    endpoint = PlcloudConnection.objects.get(user=operator).endpoint
-    sandbox.clear_faults()
-    sandbox.forget_requests()
-    script = (
-        "import django; django.setup()\n"
-        "from connections.breaker import CacheBreaker\n"
-        "from plcloud import AuthError, CircuitOpen, Client\n"
-        f"client = Client(token='0' * 32, endpoint={endpoint!r}, circuit=CacheBreaker())\n"
-        "try:\n    client.cdn.list()\nexcept CircuitOpen:\n    print('held')\n"
-        "except AuthError:\n    print('sent')\n"
-    )
     env = {**os.environ, "CACHE_URL": redis_url, "PLCLOUD_BREAKER_THRESHOLD": "3",
            "PLCLOUD_BREAKER_COOLDOWN": "1.5", "DJANGO_SETTINGS_MODULE": "plcloud_panel.settings"}  # fmt: skip
+    # The other process is started, and has set Django up, before the breaker opens: a start under
+    # load can take longer than the cooldown. Each line it reads is one call, by a client of its own.
+    script = (
+        "import sys, django; django.setup()\n"
+        "from connections.breaker import CacheBreaker\n"
+        "from plcloud import AuthError, CircuitOpen, Client\n"
+        "print('ready', flush=True)\n"
+        "for endpoint in sys.stdin:\n"
+        "    client = Client(token='0' * 32, endpoint=endpoint.strip(), circuit=CacheBreaker())\n"
+        "    try:\n        client.cdn.list()\n    except CircuitOpen:\n        print('held', flush=True)\n"
+        "    except AuthError:\n        print('sent', flush=True)\n"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert other.stdout.readline().strip() == "ready", other.stderr.read()[-2000:]
+        trip(member, sandbox)
+        endpoint = PlcloudConnection.objects.get(user=operator).endpoint
+        sandbox.clear_faults()
+        sandbox.forget_requests()
 
-    def other_process() -> str:
-        run = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-        assert run.returncode == 0, run.stderr[-2000:]
-        return run.stdout.strip()
+        def other_process() -> str:
+            other.stdin.write(endpoint + "\n")
+            other.stdin.flush()
+            return other.stdout.readline().strip()
 
-    # Another process sees the breaker this one opened, and sends nothing.
-    assert other_process() == "held"
-    assert service_calls(sandbox) == []
-    # After the cooldown its trial call goes out; an answer (even a 401) closes it for this process too.
-    time.sleep(1.6)
-    assert other_process() == "sent"
-    assert len(service_calls(sandbox)) == 1
+        # Another process sees the breaker this one opened, and sends nothing.
+        assert other_process() == "held"
+        assert service_calls(sandbox) == []
+        # After the cooldown its trial call goes out; an answer (even a 401) closes it for this process too.
+        time.sleep(1.6)
+        assert other_process() == "sent"
+        assert len(service_calls(sandbox)) == 1
+    finally:
+        other.stdin.close()
+        other.wait(timeout=30)
     page = member.get("/cdn/", {"q": "www.demo-shop.com"}).content.decode()
     assert BANNER not in page and "www.demo-shop.com" in page

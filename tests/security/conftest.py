@@ -1,5 +1,5 @@
 """The security tests' rig: a probe that sends one bad input and checks what the panel and the
-sandbox did with it, and the report lines at the end of the run."""
+sandbox did with it, and the report lines at the end of the run (tests.report prints them)."""
 
 from __future__ import annotations
 
@@ -29,17 +29,6 @@ FUZZ = settings(
 # Markers a page may only ever hold escaped: they come from the inputs and upstream data.
 LIVE_MARKUP = ("<script>alert(1)", "<img src=x onerror")
 WRITES = ("POST", "PUT", "DELETE", "PATCH")
-
-
-def pytest_terminal_summary(terminalreporter):
-    if TALLY.bad_inputs:
-        terminalreporter.write_line(
-            f"bad inputs tried: {TALLY.bad_inputs} / accepted: {TALLY.accepted} / 500s: {TALLY.server_errors}"
-        )
-    if TALLY.ids_guessed:
-        terminalreporter.write_line(f"ids guessed: {TALLY.ids_guessed} / objects exposed: {TALLY.exposed}")
-    if TALLY.largest_answer:
-        terminalreporter.write_line(f"largest answer to a maximal bad input: {TALLY.largest_answer} bytes")
 
 
 class Probe:

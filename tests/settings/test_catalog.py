@@ -4,6 +4,12 @@ import gettext
 import re
 from pathlib import Path
 
+import pytest
+
+# One process for the module (pytest-xdist's loadgroup): makemessages rewrites the catalog for a
+# moment, which another process reading it then must not see.
+pytestmark = pytest.mark.xdist_group("catalog")
+
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
