@@ -217,10 +217,10 @@ def test(args: argparse.Namespace) -> int:
 # The suite runs in this many pytest-xdist processes, each with its own sandbox, test database and
 # Redis database (TEST_REDIS_URL's, and one further down for each other process). Most tests wait
 # on the sandbox, a worker process or the browser rather than on a core, so more processes than
-# cores pay: on 2 cores (shared with other work) the suite took 5.7 min with 3 processes, 6.7 min
-# with 2, one after the other, and 20 min in one process. Each process needs a Redis database of
-# its own: 15, 14 and 13 by default.
-TEST_PROCESSES = 3
+# cores pay: on 2 quiet cores the SQLite run took 4.4 min with 4 processes and 5.2 with 3 (20 min
+# in one process, on a busy machine). Each process needs a Redis database of its own: 15, 14, 13
+# and 12 by default.
+TEST_PROCESSES = 4
 
 
 def in_parallel(pytest_args: list[str]) -> list[str]:
