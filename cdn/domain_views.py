@@ -21,7 +21,17 @@ from cdn.views import NOT_SERVED_IN_CN
 from connections.problems import explain
 from connections.request_client import client_for_request
 from connections.tenancy import request_tenant
-from plcloud import NotFound, PlcloudError
+from plcloud import Client, NotFound, PlcloudError
+
+
+def _read_domain(request, domain_id: str) -> tuple[Client, Domain]:
+    """The request's client and the domain, read fresh; 404 when Plcloud has no such domain (any
+    other PlcloudError is the caller's to show)."""
+    client = client_for_request(request)
+    try:
+        return client, selectors.get_domain(client=client, domain_id=domain_id)
+    except NotFound:
+        raise Http404 from None
 
 
 def _domain_problem(request, domain_id: str, error: PlcloudError, *, edit_form=None):
@@ -40,10 +50,7 @@ def _edit_form(domain: Domain, data=None) -> OriginAndAreasForm:
 @role_required(Role.VIEWER)
 def domain_detail(request, domain_id: str):
     try:
-        client = client_for_request(request)
-        domain = selectors.get_domain(client=client, domain_id=domain_id)
-    except NotFound:
-        raise Http404 from None
+        client, domain = _read_domain(request, domain_id)
     except PlcloudError as error:
         # The member's edit is kept on the page, to send again once Plcloud answers.
         kept = OriginAndAreasForm(request.POST, prefix="edit") if "edit-origin_ips" in request.POST else None
@@ -86,10 +93,7 @@ def _render_detail(request, domain: Domain, *, edit_form=None, delete_form=None,
 @require_POST
 def domain_toggle(request, domain_id: str):
     try:
-        client = client_for_request(request)
-        domain = selectors.get_domain(client=client, domain_id=domain_id)
-    except NotFound:
-        raise Http404 from None
+        client, domain = _read_domain(request, domain_id)
     except PlcloudError as error:
         return _domain_problem(request, domain_id, error)
     if request.POST.get("enable") not in {"0", "1"}:
@@ -111,10 +115,7 @@ def domain_toggle(request, domain_id: str):
 @require_POST
 def domain_delete(request, domain_id: str):
     try:
-        client = client_for_request(request)
-        domain = selectors.get_domain(client=client, domain_id=domain_id)
-    except NotFound:
-        raise Http404 from None
+        client, domain = _read_domain(request, domain_id)
     except PlcloudError as error:
         return _domain_problem(request, domain_id, error)
     form = DeleteDomainForm(request.POST, domain_name=domain.name, prefix="delete")
@@ -133,10 +134,7 @@ def domain_delete(request, domain_id: str):
 def domain_flow(request, domain_id: str):
     period = traffic.asked_period(request.GET.get("period"), "24h")
     try:
-        client = client_for_request(request)
-        domain = selectors.get_domain(client=client, domain_id=domain_id)
-    except NotFound:
-        raise Http404 from None
+        client, domain = _read_domain(request, domain_id)
     except PlcloudError as error:
         return _domain_problem(request, domain_id, error)
     context = {"domain": domain, "period": period, "periods": list(traffic.PERIODS), "problem": None}

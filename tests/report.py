@@ -15,6 +15,8 @@ import json
 from collections import defaultdict
 from dataclasses import asdict
 
+import pytest
+
 from tests.faults.tally import TALLY as FAULTS
 from tests.security.tally import TALLY as SECURITY
 
@@ -56,6 +58,7 @@ def pytest_sessionfinish(session) -> None:
         workeroutput["report"] = json.dumps(_counts())
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: a run with -p no:xdist does not know it
 def pytest_testnodedown(node, error) -> None:
     """In the xdist controller: a worker has finished; add its counts to the run's."""
     counts = getattr(node, "workeroutput", {}).get("report")
