@@ -3,7 +3,8 @@
 - cdn knows nothing of jobs, tickets or notifications (jobs may use cdn, not the other way);
 - plcloud, the API client, knows nothing of Django or of the panel;
 - selectors and services take what they work on (a client, a member, a tenant), never a request;
-- jobs never reach into the tickets app's models (a job's notice is notifications').
+- jobs never reach into the tickets app's models (a job's notice is notifications');
+- no module of the panel or its client is over 400 lines (a reader finds a page's code quickly).
 """
 
 from __future__ import annotations
@@ -92,6 +93,16 @@ def test_selectors_and_services_take_no_request():
 def test_jobs_import_no_ticket_models():
     found = offending_imports("jobs", {"tickets"})
     assert [line for line in found if line.split(" imports ")[1].startswith("tickets.models")] == []
+
+
+def test_no_module_is_over_400_lines():
+    long = [
+        f"{_name(path)}: {lines} lines"
+        for package in sorted(PANEL_APPS | {"plcloud"})
+        for path in _modules(package)
+        if "migrations" not in path.parts and (lines := len(path.read_text().splitlines())) > 400
+    ]
+    assert long == []
 
 
 @pytest.mark.parametrize(
