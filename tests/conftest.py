@@ -25,17 +25,9 @@ def wire() -> str:
 def sandbox(tmp_path_factory):
     """The sandbox as a real process for the whole run, with short timings (tests.helpers.TEST_TIMINGS),
     in the profile PLCLOUD_TEST_WIRE names."""
-    process = SandboxProcess(
-        tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3", wire=None if TEST_WIRE == "default" else TEST_WIRE
-    )
-    try:
-        process.start()
-        yield process
-    finally:
-        died = process.process is not None and not process.alive()
-        process.stop()
-    if died:
-        pytest.fail(f"the sandbox died during the tests:\n{process.stderr()}")
+    wire = None if TEST_WIRE == "default" else TEST_WIRE
+    process = SandboxProcess(tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3", wire=wire)
+    yield from _running(process, "the sandbox")
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +36,11 @@ def sdk_sandbox(tmp_path_factory):
     tests that run against both profiles in one session (a module overrides ``sandbox`` with a
     fixture parametrized over "default" and "sdk" that picks this one for "sdk")."""
     process = SandboxProcess(tmp_path_factory.mktemp("sdk-sandbox") / "sandbox.sqlite3", wire="sdk")
+    yield from _running(process, "the sdk-profile sandbox")
+
+
+def _running(process: SandboxProcess, name: str):
+    """The process started for the fixture's time; a sandbox that died meanwhile fails the run."""
     try:
         process.start()
         yield process
@@ -51,7 +48,7 @@ def sdk_sandbox(tmp_path_factory):
         died = process.process is not None and not process.alive()
         process.stop()
     if died:
-        pytest.fail(f"the sdk-profile sandbox died during the tests:\n{process.stderr()}")
+        pytest.fail(f"{name} died during the tests:\n{process.stderr()}")
 
 
 @pytest.fixture
