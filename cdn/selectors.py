@@ -4,7 +4,9 @@ that their own changes clear (``forget``, connections.member_cache)."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,22 +22,29 @@ from plcloud.cdn import parse_domains
 
 def domains(*, client: Client, user) -> list[Domain]:
     """The member's domains, as Plcloud listed them at most CDN_CACHE_SECONDS ago."""
+    return domains_read(client=client, user=user)[0]
+
+
+def domains_read(*, client: Client, user) -> tuple[list[Domain], datetime]:
+    """The member's domains and when Plcloud listed them (at most CDN_CACHE_SECONDS ago)."""
     key = member_cache.key(user, "domains")
-    rows = _kept_list(cache.get(key))
-    if rows is None:
-        body = client.cdn.list_raw()
-        cache.set(key, body, settings.CDN_CACHE_SECONDS)
-        rows = parse_domains(body)
-    return Domain.from_wire_list(rows)
+    kept = _kept_list(cache.get(key))
+    if kept is None:
+        body, read_at = client.cdn.list_raw(), time.time()
+        cache.set(key, (read_at, body), settings.CDN_CACHE_SECONDS)
+        kept = parse_domains(body), read_at
+    rows, read_at = kept
+    return Domain.from_wire_list(rows), datetime.fromtimestamp(read_at, UTC)
 
 
-def _kept_list(value: object) -> list | None:
-    """The kept list; anything else is a miss (an entry of an earlier release, say)."""
-    if not isinstance(value, bytes):
+def _kept_list(value: object) -> tuple[list, float] | None:
+    """The kept list and when it was read; anything else is a miss (an entry of an earlier
+    release, say)."""
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], bytes)):
         return None
     try:
-        return parse_domains(value)
-    except ProtocolError:
+        return parse_domains(value[1]), float(value[0])
+    except (ProtocolError, TypeError, ValueError):
         return None
 
 

@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from ops import views as ops_views
+from ops import dashboard_views
 from plcloud_panel.converters import PlcloudIdConverter
 
 # Before the apps' URL modules are read: they route Plcloud's ids with it.
 register_converter(PlcloudIdConverter, "plcloud_id")
 
 urlpatterns = [
-    path("", ops_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
+    path("dashboard/<slug:name>/", dashboard_views.block, name="home-block"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

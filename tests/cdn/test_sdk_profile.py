@@ -35,7 +35,7 @@ def test_the_balance_page_says_plcloud_offers_no_balance_read_and_asks_once(op, 
     assert "The forecast needs the balance now" in page
     assert 'role="alert"' not in page and "prepaid traffic left" not in page
     op.get("/cdn/balance/")
-    op.get("/")
+    op.get("/dashboard/balance/")
     # One read, answered 405 and not tried again (no retry, and remembered for the tenant).
     assert [c["status"] for c in sandbox.calls("GET", "/cdn_flow")] == [405]
 

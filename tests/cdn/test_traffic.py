@@ -52,9 +52,10 @@ def test_it_forecasts_days_left_and_warns_below_the_members_threshold(op, operat
     assert ("recharge soon" in page) == (days <= 7)  # the default threshold
     op.post("/cdn/balance/alert/", {"alert-warn_days": "1"})
     assert BudgetAlert.objects.get(user=operator).warn_days == 1
-    assert ("recharge soon" in op.get("/").content.decode()) == (days <= 1)
+    assert ("recharge soon" in op.get("/dashboard/balance/").content.decode()) == (days <= 1)
     op.post("/cdn/balance/alert/", {"alert-warn_days": "365"})
-    assert ("Fewer than 365 days left: recharge soon." in op.get("/").content.decode()) == (days <= 365)
+    block = op.get("/dashboard/balance/").content.decode()
+    assert ("Fewer than 365 days left: recharge soon." in block) == (days <= 365)
 
 
 def test_it_refuses_a_threshold_out_of_range(op, operator):

@@ -13,8 +13,8 @@ def test_an_unexpected_error_answers_the_panels_own_500_page(client, db, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug, not an outage")
 
-    monkeypatch.setattr("ops.views.identity_version", broken)  # the dashboard's first step fails
-    response = client.get("/")
+    monkeypatch.setattr("ops.dashboard_views.identity_version", broken)  # the dashboard's identity block fails
+    response = client.get("/dashboard/identity/")
     text = response.content.decode()
     assert response.status_code == 500
     assert "Something went wrong" in text and 'class="brand"' in text
