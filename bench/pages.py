@@ -199,9 +199,9 @@ def main() -> list[str]:
             ("signed-in page", "/tickets/notifications/", has(b"</html>"), None),
             ("/cdn/ cached", "/cdn/", has(b"www.demo-shop.com"), None),
             ("/cdn/ uncached", "/cdn/", has(b"www.demo-shop.com"), forget),
-            ("domain traffic", f"/cdn/{busy_id}/flow/", has(b"<polyline"), None),
+            ("domain traffic", f"/cdn/{busy_id}/flow/", has(b'id="traffic-chart"'), None),
             # Its first page, or one after a change: the domain, then the flow, one after the other.
-            ("traffic uncached", f"/cdn/{busy_id}/flow/", has(b"<polyline"), forget),
+            ("traffic uncached", f"/cdn/{busy_id}/flow/", has(b'id="traffic-chart"'), forget),
             ("domain detail", f"/cdn/{busy_id}/", has(b"www.demo-shop.com"), None),
             ("/jobs/", "/jobs/", has(b"</html>"), None),
         ]

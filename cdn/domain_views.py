@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.selectors import entries_for
-from cdn import selectors, services, traffic
+from cdn import selectors, services
 from cdn.forms import DeleteDomainForm, OriginAndAreasForm
-from cdn.objects import Domain, FlowPoint
+from cdn.objects import Domain
 from cdn.views import NOT_SERVED_IN_CN
 from connections.problems import explain
 from connections.request_client import client_for_request
@@ -128,33 +128,3 @@ def domain_delete(request, domain_id: str):
         return _render_detail(request, domain, delete_form=form, status=502)
     messages.success(request, _("Domain %(name)s deleted.") % {"name": domain.display_name})
     return redirect("cdn:domains")
-
-
-@role_required(Role.VIEWER)
-def domain_flow(request, domain_id: str):
-    period = traffic.asked_period(request.GET.get("period"), "24h")
-    try:
-        client, domain = _read_domain(request, domain_id)
-    except PlcloudError as error:
-        return _domain_problem(request, domain_id, error)
-    context = {"domain": domain, "period": period, "periods": list(traffic.PERIODS), "problem": None}
-    try:
-        points, interval = selectors.flow(client=client, user=request.user, domain_id=domain_id, period=period)
-    except PlcloudError as error:
-        points, interval, context["problem"] = [], 0, explain(error)
-    return render(request, "cdn/domain_flow.html", context | _flow_figures(points, interval, period))
-
-
-def _flow_figures(points: list[FlowPoint], interval: int, period: str) -> dict:
-    # What the points cover, not what was asked: the SDK's flow call has no window, and the sdk
-    # profile answers the last day whatever was asked (docs/plcloud-api.md).
-    covered = traffic.coverage(points, interval)
-    return {
-        "points": points,
-        "interval": interval,
-        "covered": covered,
-        "short": covered is not None and covered.short_of(period, interval),
-        "period_label": traffic.period_label(period),
-        "totals": traffic.totals(points),
-        "chart": traffic.chart_points(points),
-    }

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from cdn import validators
 from cdn.log_filters import CACHE_STATES, STATUS_CLASSES, LogType
 
 MAX_LOG_WINDOW_DAYS = 31
+MAX_TRAFFIC_DAYS = 31  # a flow call's longest window (docs/plcloud-api.md)
 
 AREAS = [("cn", _("Mainland China (cn)")), ("hk", _("Hong Kong (hk)")), ("ov", _("Overseas (ov)"))]
 TYPES = [("web", _("Web")), ("download", _("Download")), ("media", _("Media"))]
@@ -162,3 +164,23 @@ class LogWindowForm(forms.Form):
 
     def window(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class TrafficDaysForm(forms.Form):
+    """Days of a domain's traffic, in the member's time zone (cdn.traffic.day_range)."""
+
+    first = forms.DateField(label=_("From day"), widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("To day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        today = timezone.localdate()
+        if first and first > today:
+            self.add_error("first", _("Choose a day that has begun."))
+        elif first and last:
+            if last < first:
+                self.add_error("last", _("The last day must not be before the first."))
+            elif (last - first).days + 1 > MAX_TRAFFIC_DAYS:
+                self.add_error("last", _("At most %(days)s days at once.") % {"days": MAX_TRAFFIC_DAYS})
+        return cleaned
