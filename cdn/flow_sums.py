@@ -83,6 +83,17 @@ class Sums:
         return None if self.row.previous_flow is None else self.row.previous_flow / GB
 
     @property
+    def chart(self) -> dict:
+        """The chart's series (static/js/traffic-chart.js): bytes a point, one line an area."""
+        series = self.row.series or {}
+        areas = series.get("areas", {})
+        return {
+            "unit": "bytes",
+            "t": series.get("t", []),
+            "series": [{"label": a, "values": v} for a, v in areas.items()],
+        }
+
+    @property
     def top_domains(self) -> list[tuple[str, float]]:
         return [(name, flow / GB) for name, flow in self.row.top_domains]
 
@@ -225,6 +236,7 @@ def refresh(*, user_id: int, tenant_id: str, period: str) -> None:
     row.peak_bandwidth = max(read.bandwidth_at.values(), default=0)
     top = sorted(read.by_domain.items(), key=lambda item: (-item[1], item[0]))[:TOP]
     row.top_domains = [[name, flow] for name, flow in top if flow]
+    row.series = read.series()
     row.unread_count, row.unread_names = len(read.unread), read.unread[:NAMED]
     row.covered_from, row.covered_to = (read.covered.start, read.covered.end) if read.covered else (None, None)
     row.save()
@@ -244,6 +256,7 @@ class _Read:
     areas: dict = field(default_factory=dict)
     by_domain: dict = field(default_factory=dict)  # name: bytes, in the period
     bandwidth_at: dict = field(default_factory=dict)  # a point's time: the domains' bandwidth summed
+    areas_at: dict = field(default_factory=dict)  # a point's time: {area: the domains' bytes summed}
     previous: int | None = None  # bytes in the period before, when Plcloud's points reached back to it
     unread: list = field(default_factory=list)
     covered: Coverage | None = None
@@ -260,8 +273,18 @@ class _Read:
             self.flow += point.flow
             if point.at is not None:
                 self.bandwidth_at[point.at] = self.bandwidth_at.get(point.at, 0) + point.bandwidth
+            at_time = self.areas_at.setdefault(point.at, {}) if point.at is not None else {}
             for area, flow in point.areas:
                 self.areas[area] = self.areas.get(area, 0) + flow
+                at_time[area] = at_time.get(area, 0) + flow
+
+    def series(self) -> dict:
+        times = sorted(self.areas_at)
+        names = sorted({area for at_time in self.areas_at.values() for area in at_time})
+        return {
+            "t": [int(at.timestamp()) for at in times],
+            "areas": {area: [self.areas_at[at].get(area, 0) for at in times] for area in names},
+        }
 
 
 def _read_all(client, domains: list[Domain], period: str, started: datetime, deadline: float) -> _Read:

@@ -53,6 +53,9 @@ class AccountFlow(models.Model):
     peak_bandwidth = models.BigIntegerField(default=0)
     previous_flow = models.BigIntegerField(null=True, blank=True)
     top_domains = models.JSONField(default=list)
+    # The period's points summed over the domains, by area, for the chart: {"t": [Unix seconds],
+    # "areas": {area: [bytes a point]}}.
+    series = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant_id", "period"], name="account_flow_once_per_period")]

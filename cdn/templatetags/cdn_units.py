@@ -1,3 +1,5 @@
+import json
+
 from django import template
 from django.utils.formats import number_format
 
@@ -13,3 +15,10 @@ def gigabytes(value) -> str:
 @register.filter
 def megabits(value) -> str:
     return number_format((int(value or 0)) / 1_000_000, 2)
+
+
+@register.filter
+def as_json(value) -> str:
+    """Data for a script to read from an attribute (escaped there like any text): htmx drops
+    the script elements of what it swaps in, so a part's data cannot ride in a json_script."""
+    return json.dumps(value, separators=(",", ":"))

@@ -1,6 +1,7 @@
 // Traffic charts (uPlot, static/vendor/uplot): every element with data-traffic-chart draws the
-// series of the JSON script named by its data-series, times in its data-tz zone. Labels come from
+// series in its data-chart (JSON), times in its data-tz zone. Labels come from
 // the page (translated there); a value under the cursor shows in the legend with its unit.
+// A series without a label of its own takes data-value-label.
 (function () {
   "use strict";
   const UNITS = {
@@ -21,13 +22,12 @@
   }
 
   function draw(box) {
-    const data = JSON.parse(document.getElementById(box.dataset.series).textContent);
+    const data = JSON.parse(box.dataset.chart);
     const unit = data.unit in UNITS ? data.unit : "bps";
     const zone = box.dataset.tz;
-    const labels = JSON.parse(box.dataset.labels || "[]");
     const series = [{ label: box.dataset.timeLabel }].concat(
       data.series.map((s, i) => ({
-        label: s.label || labels[i] || box.dataset.valueLabel,
+        label: s.label || box.dataset.valueLabel,
         stroke: COLOURS[i % COLOURS.length],
         width: 2,
         value: (u, v) => scaled(v, unit),
@@ -47,5 +47,10 @@
     new ResizeObserver(() => plot.setSize({ width: box.clientWidth, height: 280 })).observe(box);
   }
 
-  document.querySelectorAll("[data-traffic-chart]").forEach(draw);
+  function drawAll(root) {
+    root.querySelectorAll("[data-traffic-chart]:not([data-drawn])").forEach(draw);
+  }
+  drawAll(document);
+  // Parts htmx swaps in later (the account's sums once a worker has read them).
+  document.addEventListener("htmx:load", (event) => drawAll(event.target));
 })();

@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import json
 import math
@@ -11,6 +12,7 @@ from django.utils import timezone
 from cdn.models import BudgetAlert
 from cdn.objects import FlowPoint
 from cdn.tasks import read_account_flow
+from cdn.traffic import GB
 
 
 def busy_id(demo) -> int:
@@ -20,7 +22,7 @@ def busy_id(demo) -> int:
 def test_it_charts_a_domains_5_minute_points_with_the_peak_and_95th_percentile_of_the_wire(op, demo, wire):
     domain_id = busy_id(demo)
     page = op.get(f"/cdn/{domain_id}/flow/").content.decode()
-    series = json.loads(re.search(r'<script id="traffic-series" type="application/json">(.*?)</script>', page, re.S)[1])
+    series = chart_data(page, "traffic-chart")
     wire_points = FlowPoint.from_wire_list(demo.cdn.flow(domain_id))  # the default: the last day, 5-minute points
     assert len(series["t"]) == len(wire_points) == 288
     bandwidth = sorted(p.bandwidth for p in wire_points)
@@ -32,7 +34,7 @@ def test_it_charts_a_domains_5_minute_points_with_the_peak_and_95th_percentile_o
     assert table.count("<tr><td><time datetime=") == 288 and "<html" not in table
     assert "The figures cover" in page and 'id="covered-short"' not in page
     weekly = op.get(f"/cdn/{domain_id}/flow/", {"period": "7d"}).content.decode()
-    weekly_points = json.loads(re.search(r'type="application/json">(.*?)</script>', weekly, re.S)[1])["t"]
+    weekly_points = chart_data(weekly, "traffic-chart")["t"]
     if wire == "sdk":  # the SDK's flow call has no window: the last day, once, and the page says so
         assert len(weekly_points) == 288
         assert 'id="covered-short"' in weekly
@@ -78,6 +80,11 @@ def test_bad_days_are_refused_next_to_their_field_without_a_call(op, demo, sandb
     assert sandbox.calls() == []
 
 
+def chart_data(page: str, element_id: str) -> dict:
+    """What a chart on the page draws (its data-chart)."""
+    return json.loads(html.unescape(re.search(rf'id="{element_id}"[^>]*? data-chart="([^"]*)"', page)[1]))
+
+
 def shown(page: str, element_id: str) -> float:
     return float(re.search(rf'id="{element_id}">([\d.,]+) ', page)[1].replace(",", ""))
 
@@ -101,6 +108,12 @@ def test_it_sums_the_account_by_area(op, operator, sandbox):
     for area in ("<td>hk</td>", "<td>ov</td>", "<td>cn</td>"):
         assert area in page
     assert re.search(r"Read at \d\d:\d\d\.", page) and "being read" not in page
+    # The chart draws each area's points, which add up to the area's total in the table.
+    chart = chart_data(page, "account-chart")
+    assert chart["unit"] == "bytes" and len(chart["t"]) >= 20  # hourly points of a day (the first may be missing)
+    for line in chart["series"]:
+        assert len(line["values"]) == len(chart["t"])
+        assert f"<td>{line['label']}</td><td>{sum(line['values']) / GB:.2f}</td>" in page
 
 
 def test_it_forecasts_days_left_and_warns_below_the_members_threshold(op, operator, demo, wire):

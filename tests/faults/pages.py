@@ -49,6 +49,7 @@ def quiet(path: str) -> bool:
     dashboard itself reads the database only; its blocks are listed apart)."""
     return path == "/" or path.endswith(QUIET)
 
+
 # What explain() says for each kind of failure (connections.problems.explain).
 MESSAGES = (
     "Plcloud did not answer within",
