@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import os
 import signal
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     processes: list[subprocess.Popen] = []
     for name, command in commands.items():
         say(f"starting the {name}")
-        processes.append(subprocess.Popen([str(PYTHON), *command], cwd=ROOT, env=env, start_new_session=True))
+        processes.append(start(command, env))
 
     code = 0
     # Ctrl-C, or a SIGTERM from a service manager: stop everything either way.
@@ -155,7 +156,9 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         say("stopping")
     finally:
-        stop(processes)
+        # The sandbox last: a task still running through a warm shutdown may be calling it.
+        stop(processes[1:])
+        stop(processes[:1])
     return code
 
 
@@ -182,21 +185,42 @@ def connect_admin_once(env: dict) -> None:
         say(f"could not connect 'admin' to the sandbox: {result.stderr.strip()[-300:]}")
 
 
+def start(command: list[str], env: dict, **popen: object) -> subprocess.Popen:
+    """One of the quick start's processes, in a process group (a session) of its own: Ctrl-C at
+    the terminal reaches dev.py alone, which then stops each process the way it is meant to stop."""
+    return subprocess.Popen([str(PYTHON), *command], cwd=ROOT, env=env, start_new_session=True, **popen)
+
+
+# How long stopping may take before whatever is left is killed: a worker's warm shutdown waits for
+# the tasks it is running (and beat inside it for its last beat), a few seconds when idle.
+STOP_SECONDS = 15
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
+    """Stop each process as its own Ctrl-C would: SIGTERM to its main process only. Celery's main
+    process takes that as a warm shutdown, finishing its tasks and then ending its pool's processes
+    itself; a SIGTERM sent to the whole group would reach those pool processes first, and the
+    worker would report each as lost ("ForkPoolWorker exited with signal 15"). What still runs
+    after STOP_SECONDS, and anything a process left behind in its group, is killed."""
     # A second Ctrl-C (or a SIGTERM forwarded twice) must not cut this short and leave a server
-    # holding its port: stopping takes at most 15 s, then whatever is left is killed.
+    # holding its port.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for process in processes:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 15
+            process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
     for process in processes:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    # Nothing to kill (ProcessLookupError) when everything in the group has ended.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def test(args: argparse.Namespace) -> int:
