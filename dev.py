@@ -140,12 +140,12 @@ def run(args: argparse.Namespace) -> int:
         if not wait_for_http(f"{sandbox_url}/v2.0/", 60, processes) or not wait_for_http(panel_url, 60, processes):
             say("a process stopped or did not answer within 60 s; stopping")
             return 1
-        connect_admin_once(env)
+        connect_admin_once(env, f"{sandbox_url}/v2.0")
         print(
             f"\n  Plcloud Panel: {panel_url}\n"
             f"  {login}\n"
             f"  Plcloud sandbox: {sandbox_url}/v2.0  (user demo, password secreetword, tenant demo;\n"
-            f"                   'admin' is connected to it as demo on the first run)\n"
+            f"                   'admin' is connected to it as demo on the first run, and stays connected)\n"
             f"  Press Ctrl-C to stop everything.\n",
             flush=True,
         )
@@ -166,21 +166,23 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def connect_admin_once(env: dict) -> None:
-    """On the first run, connect the quick start's admin to the sandbox so every page has data."""
+def connect_admin_once(env: dict, auth_url: str) -> None:
+    """On the first run, connect the quick start's admin to the sandbox so every page has data,
+    keeping the sandbox's password so that the connection outlives its token (an hour): the panel
+    signs in again by itself. Later runs only make a connection an earlier quick start made
+    without the password keep it; a member who disconnected, or connected another identity, is
+    left as they chose."""
     stamp = ROOT / "var" / ".quickstart-connected"
+    command = [str(PYTHON), "manage.py", "quickstart_connect", "--auth-url", auth_url]
     if stamp.exists():
-        return
+        command.append("--existing-only")
     result = subprocess.run(
-        [str(PYTHON), "manage.py", "plcloud_connect", "admin", "--plcloud-user", "demo", "--tenant", "demo"],
-        cwd=ROOT,
-        env={**env, "PLCLOUD_PASSWORD": "secreetword"},
-        capture_output=True,
-        text=True,
+        command, cwd=ROOT, env={**env, "PLCLOUD_PASSWORD": "secreetword"}, capture_output=True, text=True
     )
     if result.returncode == 0:
         stamp.touch()
-        say("connected 'admin' to the sandbox as demo")
+        if result.stdout.startswith("connected"):
+            say("connected 'admin' to the sandbox as demo (kept connected: the panel renews its token)")
     else:
         say(f"could not connect 'admin' to the sandbox: {result.stderr.strip()[-300:]}")
 
