@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import hashlib
 import os
 import signal
@@ -202,8 +201,8 @@ def stop(processes: list[subprocess.Popen]) -> None:
     """Stop each process as its own Ctrl-C would: SIGTERM to its main process only. Celery's main
     process takes that as a warm shutdown, finishing its tasks and then ending its pool's processes
     itself; a SIGTERM sent to the whole group would reach those pool processes first, and the
-    worker would report each as lost ("ForkPoolWorker exited with signal 15"). What still runs
-    after STOP_SECONDS, and anything a process left behind in its group, is killed."""
+    worker would report each as lost ("ForkPoolWorker exited with signal 15"). A process still
+    running after STOP_SECONDS is killed with its whole group."""
     # A second Ctrl-C (or a SIGTERM forwarded twice) must not cut this short and leave a server
     # holding its port.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -213,16 +212,12 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.terminate()
     deadline = time.monotonic() + STOP_SECONDS
     for process in processes:
-        with contextlib.suppress(subprocess.TimeoutExpired):
+        try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        _kill_group(process)
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    # Nothing to kill (ProcessLookupError) when everything in the group has ended.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+        except subprocess.TimeoutExpired:
+            # Its group is still led by it, so this reaches its own processes only.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def test(args: argparse.Namespace) -> int:
