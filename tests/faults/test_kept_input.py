@@ -73,3 +73,25 @@ def test_a_job_form_keeps_its_input_when_plcloud_fails_at_send_and_tries_again(
     sandbox.forget_requests()
     run_to_end(flush)
     assert flush.state == "succeeded" and len(_changes(sandbox)) == 1  # the flush went out once
+
+
+def test_a_change_that_may_have_been_made_keeps_the_input_and_links_where_to_check(member, sandbox, upstream_objects):
+    """A create whose answer was lost is not sent again by the panel: the form keeps what was
+    typed, says the change may have been made, links where to check, and offers to try again."""
+    sandbox.set_faults(drop_rate=1.0, scope="service")
+    name, summary = f"f{uuid.uuid4().hex[:10]}.faults-test.com", f"Kept {uuid.uuid4().hex[:8]}"
+    forms = [
+        ("/cdn/new/", {"domain": name, "origin_ips": "114.114.114.114", "areas": ["hk"], "type": "web"},
+         f'value="{name}"', 'href="/cdn/"', "Try again"),
+        ("/tickets/new/", {"summary": summary, "description": "Kept too."},
+         f'value="{summary}"', 'href="/tickets/"', "Retry opening the ticket"),
+    ]  # fmt: skip
+    for path, fields, kept, check, retry in forms:
+        cache.clear()
+        sandbox.forget_requests()
+        page = member.post(path, fields).content.decode()
+        assert "The change may have been made: check before trying again." in page, path
+        assert kept in page and retry in page, path
+        link = re.search(r'<p id="check-first">[^<]*<a href="([^"]+)" target="_blank"', page)
+        assert link and f'href="{link.group(1)}"' == check, path
+        assert len(_changes(sandbox)) == 1, path  # sent once, not again by the panel
