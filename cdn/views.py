@@ -97,13 +97,14 @@ def domain_batch(request):
 
 @role_required(Role.OPERATOR)
 def domain_create(request):
-    form = DomainForm(request.POST or None)
+    form, problem = DomainForm(request.POST or None), None
     if request.method == "POST" and form.is_valid():
         try:
             client = client_for_request(request)
             created = services.create_domain(client=client, user=request.user, **form.domain_fields())
         except PlcloudError as error:
-            form.add_error(None, explain(error).message)
+            problem = explain(error)  # said beside the form, which keeps what was typed
+            form.add_error(None, problem.message)
         else:
             name = display(created.name or form.cleaned_data["domain"])
             messages.success(request, _("Domain %(name)s created; it is being configured.") % {"name": name})
@@ -111,4 +112,4 @@ def domain_create(request):
                 # The guide: a mainland domain without an ICP record cannot use the CDN there.
                 messages.warning(request, NOT_SERVED_IN_CN)
             return redirect("cdn:detail", created.ref) if created.ref else redirect("cdn:domains")
-    return render(request, "cdn/domain_form.html", {"form": form})
+    return render(request, "cdn/domain_form.html", {"form": form, "failed": problem})

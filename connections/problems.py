@@ -32,6 +32,9 @@ class Problem:
     reconnect: bool = False
     # The object is not there for this member (another tenant's, or deleted): pages answer 404.
     missing: bool = False
+    # A change that may have been made all the same: the page lets the member check before
+    # they send it again, and nothing sends it again by itself.
+    unsure: bool = False
 
 
 def explain(error: Exception) -> Problem:
@@ -67,17 +70,17 @@ def explain(error: Exception) -> Problem:
         text = _("Plcloud did not answer within %(seconds)s seconds.") % {
             "seconds": f"{settings.PLCLOUD_READ_TIMEOUT:g}"
         }
-        return Problem(text + (check or " " + _("Try again in a minute.")))
+        return Problem(text + (check or " " + _("Try again in a minute.")), unsure=unsure)
     if isinstance(error, Unavailable):
         if unsure and error.status_code is None:
-            return Problem(_("The connection to Plcloud was lost before it answered.") + check)
+            return Problem(_("The connection to Plcloud was lost before it answered.") + check, unsure=True)
         if unsure and error.status_code != 429:
-            return Problem(_("Plcloud answered with a server error.") + check)
+            return Problem(_("Plcloud answered with a server error.") + check, unsure=True)
         # A read, a 429, or a connection that failed before anything was sent.
         return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."))
     if isinstance(error, ProtocolError):
         unreadable = _("Plcloud answered with something the panel could not read.")
-        return Problem(unreadable + (check or " " + _("Try again later.")))
+        return Problem(unreadable + (check or " " + _("Try again later.")), unsure=unsure)
     return Problem(_("The Plcloud call failed: %(reason)s") % {"reason": getattr(error, "message", str(error))})
 
 

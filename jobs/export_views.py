@@ -32,7 +32,8 @@ def export_start(request, domain_id: str):
     except NotFound:
         raise Http404 from None
     except PlcloudError as error:
-        context["problem"] = explain(error)
+        # Nothing is queued; the window and filters stay on the page, with a button to try again.
+        context["problem"], context["export_retry"] = explain(error), domain_id
     if context["domain"] is None or not form.is_valid():
         return render(request, "cdn/domain_logs.html", context, status=400 if context["domain"] else 200)
     try:

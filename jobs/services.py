@@ -144,6 +144,21 @@ def retry_failed(*, user, job: Job) -> Job:
     return child
 
 
+def run_again(*, user, job: Job) -> Job:
+    """A new job (child of ``job``) with all the items of an ended flush or prefetch."""
+    items = [(i.url, i.kind) for i in job.items.all()]
+    if not job.ended or job.kind == Kind.EXPORT or not items:
+        error = Refused([_("Only an ended flush or prefetch can be run again.")])
+        _refused(user, f"jobs.{job.kind}.again", job.pk, error)
+        raise error
+    with transaction.atomic():
+        again = create_job(user=user, kind=job.kind, domains=_domains_of(job), items=items, parent=job)
+        detail = {"parent": job.pk, "items": len(items)}
+        record(actor=user, action=f"jobs.{job.kind}.again", object_type="job", object_id=again.pk, detail=detail)
+        _enqueue(again)
+    return again
+
+
 def submit_export(*, user, domain: Domain, window: dict, parent: Job | None = None) -> Job:
     """Queue an export of ``window`` (log_type, start_at, end_at and the log page's filters),
     unless a limit refuses it (jobs.limits): then nothing is queued and Refused says why."""
