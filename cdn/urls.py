@@ -16,6 +16,7 @@ urlpatterns = [
     path("urls/delete/", account_views.common_urls_delete, name="urls-delete"),
     path("<plcloud_id:domain_id>/flow/", traffic_views.domain_flow, name="flow"),
     path("<plcloud_id:domain_id>/logs/", log_views.domain_logs, name="logs"),
+    path("<plcloud_id:domain_id>/logs/analytics/", log_views.domain_log_analytics, name="log-analytics"),
     path("<plcloud_id:domain_id>/", domain_views.domain_detail, name="detail"),
     path("<plcloud_id:domain_id>/row/", views.domain_row, name="row"),
     path("<plcloud_id:domain_id>/toggle/", domain_views.domain_toggle, name="toggle"),

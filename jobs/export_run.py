@@ -61,7 +61,9 @@ def _export_work(job: Job, client) -> float | None:
     if not done:
         return runner.again(job, 0)
     export.expires_at = timezone.now() + timedelta(hours=settings.EXPORT_EXPIRY_HOURS)
-    export.save(update_fields=["file_name", "size", "expires_at"])
+    if export.analyze:
+        export.report = exports.analyze(export)
+    export.save(update_fields=["file_name", "size", "expires_at", "report"])
     runner.finish(job)
     return None
 

@@ -167,6 +167,10 @@ class Export(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     expired = models.BooleanField(default=False)
     cancel_requested = models.BooleanField(default=False)
+    # An analytics job: an export whose file, once complete, is counted (cdn.log_stats) and the
+    # counts kept here for the team, after the file itself has expired.
+    analyze = models.BooleanField(default=False)
+    report = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"export of job #{self.job_id}"

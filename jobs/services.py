@@ -159,28 +159,30 @@ def run_again(*, user, job: Job) -> Job:
     return again
 
 
-def submit_export(*, user, domain: Domain, window: dict, parent: Job | None = None) -> Job:
+def submit_export(*, user, domain: Domain, window: dict, parent: Job | None = None, analyze: bool = False) -> Job:
     """Queue an export of ``window`` (log_type, start_at, end_at and the log page's filters),
-    unless a limit refuses it (jobs.limits): then nothing is queued and Refused says why."""
+    unless a limit refuses it (jobs.limits): then nothing is queued and Refused says why.
+    ``analyze``: its file is counted once complete (the log analytics of a large window)."""
     try:
-        return _create_export(user=user, domain=domain, window=window, parent=parent)
+        return _create_export(user=user, domain=domain, window=window, parent=parent, analyze=analyze)
     except Refused as error:  # rolled back; audited here, outside that transaction
         action, about = ("jobs.export.retry", parent.pk) if parent else ("jobs.export", domain.name)
         _refused(user, action, about, error)
         raise
 
 
-def _create_export(*, user, domain: Domain, window: dict, parent: Job | None) -> Job:
+def _create_export(*, user, domain: Domain, window: dict, parent: Job | None, analyze: bool) -> Job:
     with transaction.atomic():
         # Counted under a lock on the member, in the transaction that creates the job.
         limits.check_export(user)
         deadline = timezone.now() + timedelta(minutes=settings.EXPORT_DEADLINE_MINUTES)
         job = new_job(user=user, kind=Kind.EXPORT, domains=[domain], deadline=deadline, parent=parent)
-        export = Export.objects.create(job=job, **window)
+        export = Export.objects.create(job=job, analyze=analyze, **window)
         if parent is not None:
             _carry_on(parent.export, export)
         detail = {"domain": domain.name, **{k: str(v) for k, v in window.items() if v}}
-        record(actor=user, action="jobs.export", object_type="job", object_id=job.pk, detail=detail)
+        action = "jobs.analyze" if analyze else "jobs.export"
+        record(actor=user, action=action, object_type="job", object_id=job.pk, detail=detail)
         _enqueue(job)
     return job
 
@@ -216,7 +218,7 @@ def retry_export(*, user, job: Job) -> Job:
         for field in ("log_type", "start_at", "end_at", "status_class", "cache_state", "url_contains")
     }
     domain = _domains_of(job)[0]
-    return submit_export(user=user, domain=domain, window=window, parent=job)
+    return submit_export(user=user, domain=domain, window=window, parent=job, analyze=export.analyze)
 
 
 def cancel_export(*, user, job: Job) -> bool:

@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.formats import number_format
 
 register = template.Library()
@@ -15,6 +16,12 @@ def gigabytes(value) -> str:
 @register.filter
 def megabits(value) -> str:
     return number_format((int(value or 0)) / 1_000_000, 2)
+
+
+@register.filter
+def percent(value) -> str:
+    """A share (0-1) as a percentage with one decimal, in the reader's number format."""
+    return f"{floatformat(float(value) * 100, 1)} %"
 
 
 @register.filter

@@ -7,6 +7,7 @@
   const UNITS = {
     bps: { step: 1000, names: ["bit/s", "Kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"] },
     bytes: { step: 1024, names: ["B", "KB", "MB", "GB", "TB"] },
+    count: { step: 1000, names: ["", "K", "M", "G"] },
   };
   const COLOURS = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#c62828", "#00838f"];
 
@@ -18,7 +19,8 @@
       value /= step;
       i += 1;
     }
-    return (Math.round(value * 100) / 100).toLocaleString(document.documentElement.lang) + " " + names[i];
+    const shown = (Math.round(value * 100) / 100).toLocaleString(document.documentElement.lang);
+    return names[i] ? shown + " " + names[i] : shown;
   }
 
   function draw(box) {
