@@ -109,7 +109,7 @@ def test_the_traffic_block_shows_the_last_24_hours_against_the_24_before_as_the_
     flows, peak_at, before = {}, Counter(), 0
     for domain in demo.cdn.list():
         points = FlowPoint.from_wire_list(
-            demo.cdn.flow(domain["domainId"], start_at=start - (end - start), end_at=end, interval=3600)
+            demo.cdn.flow(domain["domainId"], start_at=start - (end - start), end_at=end, interval=300)
         )
         flows[display(domain["domainName"])] = sum(p.flow for p in points if p.at >= start)
         before += sum(p.flow for p in points if p.at < start)
