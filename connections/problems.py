@@ -32,6 +32,9 @@ class Problem:
     reconnect: bool = False
     # The object is not there for this member (another tenant's, or deleted): pages answer 404.
     missing: bool = False
+    # Plcloud failing or out of reach (not the member's doing): the shell's outage banner, shown
+    # while the breaker is open, says the same, so a page shows this one in its place.
+    outage: bool = False
 
 
 def explain(error: Exception) -> Problem:
@@ -61,20 +64,21 @@ def explain(error: Exception) -> Problem:
         return Problem(
             _("Plcloud is unavailable: it failed repeatedly, so the panel is not calling it for a short while.")
             + " "
-            + _("Nothing was sent; try again in a minute.")
+            + _("Nothing was sent; try again in a minute."),
+            outage=True,
         )
     if isinstance(error, TimedOut):
         text = _("Plcloud did not answer within %(seconds)s seconds.") % {
             "seconds": f"{settings.PLCLOUD_READ_TIMEOUT:g}"
         }
-        return Problem(text + (check or " " + _("Try again in a minute.")))
+        return Problem(text + (check or " " + _("Try again in a minute.")), outage=True)
     if isinstance(error, Unavailable):
         if unsure and error.status_code is None:
-            return Problem(_("The connection to Plcloud was lost before it answered.") + check)
+            return Problem(_("The connection to Plcloud was lost before it answered.") + check, outage=True)
         if unsure and error.status_code != 429:
-            return Problem(_("Plcloud answered with a server error.") + check)
+            return Problem(_("Plcloud answered with a server error.") + check, outage=True)
         # A read, a 429, or a connection that failed before anything was sent.
-        return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."))
+        return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."), outage=True)
     if isinstance(error, ProtocolError):
         unreadable = _("Plcloud answered with something the panel could not read.")
         return Problem(unreadable + (check or " " + _("Try again later.")))
