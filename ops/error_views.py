@@ -55,15 +55,18 @@ def permission_denied(request, exception=None):
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the form was not taken. The page it came from, when it was the panel's,
-        is the way back: opened again, it carries a fresh token (this page sets the cookie too); what the
-    member typed is shown, to copy into it."""
+    is the way back: opened again, it carries a fresh token (this page sets the cookie too); what the
+    member typed there is shown, to copy into it."""
     referer = request.META.get("HTTP_REFERER", "")
-    safe = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
-    fields, cut = kept_fields(request)
+    ours = bool(referer) and url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, require_https=request.is_secure()
+    )
+    # What the member typed, which was not taken (passwords and the token left out); only for a
+    # form sent from one of our pages: another site's form is not shown as if it were the panel's.
+    fields, cut = kept_fields(request) if ours else ([], False)
     context = {
         "way_back": way_back(request),
-        "came_from": referer if referer and safe else "",
-        # What the member typed, which was not taken (passwords and the token left out).
+        "came_from": referer if ours else "",
         "fields": fields,
         "cut": cut,
         "limit": KEEP_CHARACTERS,
