@@ -6,6 +6,8 @@ token failed: pages in the panel's layout and the member's language, each with a
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -66,9 +68,14 @@ def csrf_failure(request, reason=""):
     fields, cut = kept_fields(request) if ours else ([], False)
     context = {
         "way_back": way_back(request),
-        "came_from": referer if ours else "",
+        "came_from": _path_of(referer) if ours else "",
         "fields": fields,
         "cut": cut,
         "limit": KEEP_CHARACTERS,
     }
     return render(request, "403_csrf.html", context, status=403)
+
+
+def _path_of(address: str) -> str:
+    parts = urlsplit(address)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
