@@ -35,6 +35,9 @@ class Problem:
     # A change that may have been made all the same: the page lets the member check before
     # they send it again, and nothing sends it again by itself.
     unsure: bool = False
+    # Plcloud failing or out of reach (not the member's doing): the shell's outage banner, shown
+    # while the breaker is open, says the same, so a page shows this one in its place.
+    outage: bool = False
 
 
 def explain(error: Exception) -> Problem:
@@ -64,20 +67,22 @@ def explain(error: Exception) -> Problem:
         return Problem(
             _("Plcloud is unavailable: it failed repeatedly, so the panel is not calling it for a short while.")
             + " "
-            + _("Nothing was sent; try again in a minute.")
+            + _("Nothing was sent; try again in a minute."),
+            outage=True,
         )
     if isinstance(error, TimedOut):
         text = _("Plcloud did not answer within %(seconds)s seconds.") % {
             "seconds": f"{settings.PLCLOUD_READ_TIMEOUT:g}"
         }
-        return Problem(text + (check or " " + _("Try again in a minute.")), unsure=unsure)
+        return Problem(text + (check or " " + _("Try again in a minute.")), unsure=unsure, outage=True)
     if isinstance(error, Unavailable):
+        lost = _("The connection to Plcloud was lost before it answered.")
         if unsure and error.status_code is None:
-            return Problem(_("The connection to Plcloud was lost before it answered.") + check, unsure=True)
+            return Problem(lost + check, unsure=True, outage=True)
         if unsure and error.status_code != 429:
-            return Problem(_("Plcloud answered with a server error.") + check, unsure=True)
+            return Problem(_("Plcloud answered with a server error.") + check, unsure=True, outage=True)
         # A read, a 429, or a connection that failed before anything was sent.
-        return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."))
+        return Problem(_("Plcloud is not reachable right now. Nothing was lost; try again in a minute."), outage=True)
     if isinstance(error, ProtocolError):
         unreadable = _("Plcloud answered with something the panel could not read.")
         return Problem(unreadable + (check or " " + _("Try again later.")), unsure=unsure)

@@ -159,6 +159,7 @@ def client_from(connection: PlcloudConnection | None) -> Client:
         token = decrypt(connection.token_encrypted)
         password = decrypt(connection.password_encrypted) if connection.keep_connected else None
     except Undecryptable:
+        _record_token_checked(connection, refused=True)
         raise ReconnectNeeded(_("Your stored Plcloud connection can no longer be read. Connect again.")) from None
     if connection.token_expired and not password:
         raise ReconnectNeeded(_("Your Plcloud session has expired. Connect again."))
@@ -173,6 +174,7 @@ def client_from(connection: PlcloudConnection | None) -> Client:
         tenant_id=connection.tenant_id,
         token_expires=connection.token_expires,
         on_authenticated=lambda client: _store_renewed(connection, client),
+        on_token_checked=lambda client, refused: _record_token_checked(connection, refused=refused),
         **_client_kwargs(),
     )
 
@@ -188,6 +190,20 @@ def _store_renewed(connection: PlcloudConnection, client: Client) -> None:
         endpoint=connection.endpoint,
         last_error="",
     )
+
+
+# What last_error holds while Plcloud refuses the member's session (never an upstream message: the
+# row is shown in the admin, and a page says what happened in the member's language).
+REFUSED = "refused"
+
+
+def _record_token_checked(connection: PlcloudConnection, *, refused: bool) -> None:
+    """Plcloud refused the member's session (the header's dot turns, the shell asks to connect
+    again), or accepted it again; written only when that changes, not on every call."""
+    if bool(connection.last_error) == refused:
+        return
+    connection.last_error = REFUSED if refused else ""
+    PlcloudConnection.objects.filter(pk=connection.pk).update(last_error=connection.last_error)
 
 
 def reencrypt_all() -> tuple[int, int]:

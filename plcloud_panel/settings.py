@@ -18,6 +18,8 @@ SECRET_KEY = env.secret_key("SECRET_KEY", VAR_DIR / "secret_key")
 ENCRYPTION_KEYS = env.fernet_keys("PANEL_ENCRYPTION_KEYS", VAR_DIR / "encryption_keys")
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", [])
+# A form refused for its CSRF token: a page in the panel's layout that gives back what was typed.
+CSRF_FAILURE_VIEW = "ops.error_views.csrf_failure"
 
 # HTTPS, all opt-in so that the quick start keeps working over plain http on localhost.
 # PANEL_HTTPS: the panel is only ever reached over https, so cookies never travel in clear and

@@ -29,6 +29,9 @@ urlpatterns = [
 ]
 # A body past DATA_UPLOAD_MAX_MEMORY_SIZE answers a page of the panel's own (413), not a bare 400.
 handler400 = "ops.views.bad_request"
+# A page not there or not allowed: the panel's layout, the member's language, and a way back.
+handler403 = "ops.error_views.permission_denied"
+handler404 = "ops.error_views.not_found"
 # A page in the panel's layout for any unhandled error; 503 (and the form's text given back) when
 # the database is out of reach.
 handler500 = "plcloud_panel.errors.server_error"

@@ -50,9 +50,10 @@ def test_it_opens_after_repeated_failures_and_then_calls_nothing(
         page = response.content.decode()
         assert response.status_code in (200, 286), path
         if not path.endswith(FRAGMENTS) and not path.startswith(BLOCKS):
-            assert BANNER in page and "Plcloud is unavailable." in page, path
+            # Said once, in one banner: the page's own account of its call held back, or the shell's.
+            assert page.count(BANNER) == 1 and page.count("Plcloud is unavailable") == 1, path
         if not quiet(path):
-            assert "Plcloud is unavailable: it failed repeatedly" in page, path
+            assert "Plcloud is unavailable" in page and "failed repeatedly" in page, path
     assert service_calls(sandbox) == []
 
 
