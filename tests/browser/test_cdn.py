@@ -32,19 +32,26 @@ def test_it_shows_a_new_domain_go_online_without_a_reload(page, operator, connec
 
 
 def test_it_deletes_every_domain_on_the_page_after_its_confirmation_and_returns_to_the_list(
-    page, operator, connect_demo, demo
+    page, operator, connect_demo, demo, sandbox
 ):
     connect_demo(operator)
     tag = uuid.uuid4().hex[:8]
     names = [f"{x}-{tag}.panel-test.com" for x in ("a", "b", "c")]
-    for name in names:
-        demo.cdn.create(name, ["114.114.114.114"], ["ov"])
-    sign_in(page, "otto", PASSWORD)
-    page.goto(f"/cdn/?q={tag}&area=ov&sort=name")
-    every = page.get_by_label("Select all domains on this page")
-    every.check()
-    for name in names:
-        expect(page.get_by_label(f"Select {name}")).to_be_checked()
+    sandbox.set_timings(config_delay=6)  # still configuring when ticked: their rows are polled
+    try:
+        for name in names:
+            demo.cdn.create(name, ["114.114.114.114"], ["ov"])
+        sign_in(page, "otto", PASSWORD)
+        page.goto(f"/cdn/?q={tag}&area=ov&sort=name")
+        expect(page.locator("tr", has_text=names[0]).get_by_text("configuring")).to_be_visible()
+        every = page.get_by_label("Select all domains on this page")
+        every.check()
+        for name in names:
+            # Each row is swapped in again once its domain is online: the tick stays.
+            expect(page.locator("tr", has_text=name).get_by_text("online")).to_be_visible(timeout=20_000)
+            expect(page.get_by_label(f"Select {name}")).to_be_checked()
+    finally:
+        sandbox.reset_timings()
     page.get_by_label(f"Select {names[0]}").uncheck()
     expect(every).not_to_be_checked()
     every.check()
