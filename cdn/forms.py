@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import timedelta
 
 from django import forms
@@ -102,12 +103,45 @@ class RechargeForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    action = forms.ChoiceField(choices=[("enable", _("Enable")), ("disable", _("Disable")), ("delete", _("Delete"))])
-    ids = forms.MultipleChoiceField(choices=[])
+    """The list's choice: an action and the ticked domains (ids the member's list holds)."""
+
+    action = forms.ChoiceField(
+        label=_("With the selected domains"),
+        choices=[("enable", _("Enable")), ("disable", _("Disable")), ("delete", _("Delete"))],
+        error_messages={"required": _("Choose an action."), "invalid_choice": _("Choose an action.")},
+    )
+    ids = forms.MultipleChoiceField(
+        label=_("Domains"),
+        choices=[],
+        error_messages={
+            "required": _("Select at least one domain."),
+            "invalid_choice": _("A selected domain is no longer in your list: select again."),
+        },
+    )
 
     def __init__(self, *args, domain_ids: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(i, i) for i in domain_ids]
+
+    def clean_ids(self):
+        return list(dict.fromkeys(self.cleaned_data["ids"]))  # a domain ticked twice is one domain
+
+
+class BatchConfirmForm(BatchForm):
+    """The confirmation page's form: deleting several domains takes their number, typed."""
+
+    typed = forms.CharField(label=_("Type the number of domains to delete"), required=False, max_length=20)
+
+    def clean(self):
+        cleaned = super().clean()
+        ids = cleaned.get("ids") or []
+        if cleaned.get("action") == "delete" and len(ids) > 1:
+            # NFKC: a full-width "３" typed with a Chinese input method is the number 3.
+            typed = unicodedata.normalize("NFKC", cleaned.get("typed") or "").strip()
+            if typed != str(len(ids)):
+                message = _("Type %(count)s, the number of domains that will be deleted.") % {"count": len(ids)}
+                self.add_error("typed", message)
+        return cleaned
 
 
 class BudgetAlertForm(forms.Form):

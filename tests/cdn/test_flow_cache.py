@@ -37,7 +37,7 @@ def test_a_second_page_within_the_cache_time_makes_no_flow_call(op, operator, sa
 def test_a_members_change_forgets_it(op, operator, sandbox, domain):
     url = f"/cdn/{domain['domainId']}/flow/"
     op.get(url)
-    op.post(f"/cdn/{domain['domainId']}/toggle/", {"enable": "0"})
+    op.post(f"/cdn/{domain['domainId']}/toggle/", {"enable": "0", "confirmed": "1"})
     sandbox.forget_requests()
     op.get(url)
     assert len(flow_calls(sandbox, domain["domainId"])) == 1

@@ -58,7 +58,7 @@ def test_the_domain_page_shows_what_plcloud_does_not_say_as_not_known(op, demo, 
     assert re.search(r"<dt>ICP record</dt><dd><span class=\"muted\">not known</span>", page)
     # Without "enabled", both buttons rather than a guess.
     assert 'name="enable" value="1">Enable</button>' in page and 'name="enable" value="0">Disable</button>' in page
-    op.post(f"/cdn/{domain['domainId']}/toggle/", {"enable": "0"})
+    op.post(f"/cdn/{domain['domainId']}/toggle/", {"enable": "0", "confirmed": "1"})
     assert enabled_upstream(sandbox, domain["domainId"]) is False
     op.post(f"/cdn/{domain['domainId']}/toggle/", {"enable": "1"})
     assert enabled_upstream(sandbox, domain["domainId"]) is True

@@ -61,7 +61,7 @@ def test_a_domain_pages_recent_changes_are_its_own_by_id_tenant_and_role(team, d
     made = demo.cdn.create(fresh_name, ["114.114.114.114"], ["hk"])
     domain_page = f"/cdn/{made['domainId']}/"
     ada, otto, vera, tina, tom = (team[name] for name in ("ada", "otto", "vera", "tina", "tom"))
-    assert browser(otto).post(f"{domain_page}toggle/", {"enable": "0"}).status_code == 302
+    assert browser(otto).post(f"{domain_page}toggle/", {"enable": "0", "confirmed": "1"}).status_code == 302
     # A member of the other tenant tries to create a domain of the same name: refused upstream,
     # and recorded as a failed change under their own tenant.
     attempt = {"domain": fresh_name, "origin_ips": "114.114.114.114", "areas": ["hk"], "type": "web"}
