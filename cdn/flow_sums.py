@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from cdn.balance import Balance
 from cdn.models import AccountFlow
-from cdn.objects import Domain, FlowPoint
+from cdn.objects import Domain, FlowPoint, area_label
 from cdn.traffic import GB, PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
 from connections.breaker import CacheBreaker
 from connections.problems import ReconnectNeeded, explain
@@ -71,7 +71,8 @@ class Sums:
 
     @property
     def areas_gb(self) -> list[tuple[str, float]]:
-        return [(area, flow / GB) for area, flow in sorted(self.row.areas.items())]
+        """Each area's word (Plcloud's code when the panel has none) and its traffic in GB."""
+        return [(area_label(area), flow / GB) for area, flow in sorted(self.row.areas.items())]
 
     @property
     def unnamed(self) -> int:

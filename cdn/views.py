@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors, services
 from cdn.forms import AREAS, BatchForm, DomainForm
-from cdn.objects import STATUSES, display
+from cdn.objects import STATUS_LABELS, display
 from connections.member_cache import forget
 from connections.problems import explain
 from connections.request_client import client_for_request
@@ -38,7 +38,7 @@ def _small_number(text: str) -> int | None:
 def domain_list(request):
     filters = {key: request.GET.get(key, "") for key in ("status", "area", "q")}
     sort = request.GET.get("sort", "name")
-    context = {"filters": filters, "sort": sort, "statuses": STATUSES, "areas": AREAS}
+    context = {"filters": filters, "sort": sort, "statuses": list(STATUS_LABELS.items()), "areas": AREAS}
     try:
         domains = selectors.domains(client=client_for_request(request), user=request.user)
     except PlcloudError as error:
