@@ -1,5 +1,7 @@
 """The job ledger: every cache flush and prefetch a member submits, kept without expiry."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +127,25 @@ class ItemState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# Why Plcloud says a prefetched URL failed (docs/plcloud-api.md, Prefetch), as words. Any other
+# reason (WIRE.md names none), and the panel's own, show as they were written.
+UPSTREAM_REASONS = (
+    (re.compile(r"origin answered (?P<status>\d{3})"), _("The origin answered HTTP %(status)s.")),
+    (
+        re.compile(r"origin timed out after (?P<seconds>\d+(?:\.\d+)?) ?s"),
+        _("The origin did not answer within %(seconds)s seconds."),
+    ),
+    (re.compile(r"origin refused the connection"), _("The origin refused the connection.")),
+)
+
+
+def reason_label(text: str) -> str:
+    for pattern, label in UPSTREAM_REASONS:
+        if found := pattern.fullmatch(text.strip()):
+            return label % found.groupdict()
+    return text
+
+
 class JobItem(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
     url = models.TextField()
@@ -138,6 +159,10 @@ class JobItem(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def error_label(self) -> str:
+        return reason_label(self.error)
 
 
 class Export(models.Model):
