@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from cdn.log_filters import LogType
 from cdn.objects import area_label, type_label
+from jobs.reasons import retell
 from tickets.models import status_label
 
 _FLUSH = (
@@ -82,13 +83,18 @@ ACTIONS = {
     ),
 }
 
+
 # Counts in the detail, as phrases with their noun ("3 URLs").
+def _urls(n: int) -> str:
+    return ngettext("%(n)s URL", "%(n)s URLs", n) % {"n": n}
+
+
 COUNTS: dict[str, Callable[[int], str]] = {
-    "urls": lambda n: ngettext("%(count)s URL", "%(count)s URLs", n) % {"count": n},
-    "dirs": lambda n: ngettext("%(count)s directory", "%(count)s directories", n) % {"count": n},
-    "items": lambda n: ngettext("%(count)s item", "%(count)s items", n) % {"count": n},
-    "added": lambda n: ngettext("%(count)s URL", "%(count)s URLs", n) % {"count": n},
-    "asked": lambda n: ngettext("%(count)s URL", "%(count)s URLs", n) % {"count": n},
+    "urls": _urls,
+    "dirs": lambda n: ngettext("%(n)s directory", "%(n)s directories", n) % {"n": n},
+    "items": lambda n: ngettext("%(n)s item", "%(n)s items", n) % {"n": n},
+    "added": _urls,
+    "asked": _urls,
 }
 
 # The detail's keys as words; a key not listed shows as it was recorded.
@@ -199,6 +205,12 @@ def sentence(entry) -> str:
         if all(name in values for name in _PLACEHOLDER.findall(str(template))):
             return str(template) % values
     return entry.action
+
+
+def error(entry) -> str:
+    """The row's error in the active language when it is a sentence the panel wrote (see
+    jobs.reasons.retell), else as it was recorded."""
+    return retell(entry.error)
 
 
 def detail_lines(entry) -> list[str]:

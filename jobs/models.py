@@ -1,12 +1,11 @@
 """The job ledger: every cache flush and prefetch a member submits, kept without expiry."""
 
-import re
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cdn.log_filters import LogType
+from jobs.reasons import retell
 
 
 class Kind(models.TextChoices):
@@ -89,6 +88,10 @@ class Job(models.Model):
         return f"{self.kind} #{self.pk}"
 
     @property
+    def error_label(self) -> str:
+        return retell(self.error)
+
+    @property
     def ended(self) -> bool:
         return self.state in ENDED
 
@@ -127,25 +130,6 @@ class ItemState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-# Why Plcloud says a prefetched URL failed (docs/plcloud-api.md, Prefetch), as words. Any other
-# reason (WIRE.md names none), and the panel's own, show as they were written.
-UPSTREAM_REASONS = (
-    (re.compile(r"origin answered (?P<status>\d{3})"), _("The origin answered HTTP %(status)s.")),
-    (
-        re.compile(r"origin timed out after (?P<seconds>\d+(?:\.\d+)?) ?s"),
-        _("The origin did not answer within %(seconds)s seconds."),
-    ),
-    (re.compile(r"origin refused the connection"), _("The origin refused the connection.")),
-)
-
-
-def reason_label(text: str) -> str:
-    for pattern, label in UPSTREAM_REASONS:
-        if found := pattern.fullmatch(text.strip()):
-            return label % found.groupdict()
-    return text
-
-
 class JobItem(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
     url = models.TextField()
@@ -162,7 +146,7 @@ class JobItem(models.Model):
 
     @property
     def error_label(self) -> str:
-        return reason_label(self.error)
+        return retell(self.error)
 
 
 class Export(models.Model):

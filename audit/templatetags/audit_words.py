@@ -1,4 +1,4 @@
-"""An audit row's words on a page (audit.describe): ``{{ entry|sentence }}`` and
+"""An audit row's words on a page (audit.describe): ``{{ entry|sentence }}``, ``{{ entry|error }}`` and
 ``{% for line in entry|detail_lines %}``."""
 
 from django import template
@@ -11,6 +11,11 @@ register = template.Library()
 @register.filter
 def sentence(entry) -> str:
     return describe.sentence(entry)
+
+
+@register.filter
+def error(entry) -> str:
+    return describe.error(entry)
 
 
 @register.filter

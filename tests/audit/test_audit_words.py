@@ -92,3 +92,23 @@ def test_a_row_with_less_detail_still_reads_as_a_sentence():
         "Changed the status of ticket tk-1 from Open: waiting for support to Closed"
     )
     assert sentence("jobs.teleport", "5") == "jobs.teleport"  # unknown: its code
+
+
+def test_an_error_kept_in_one_language_is_read_in_the_other(client, admin):
+    """A member served in Chinese failed a change: their row's explanation reads in English to an
+    English reader; Plcloud's own words stay as they were."""
+    from django.utils.translation import gettext
+
+    from connections import problems
+
+    with translation.override("zh-hans"):
+        said = gettext(problems.NOT_REACHABLE)
+        refused = gettext(problems.REFUSED) % {"reason": "domain: already exists"}
+    record(actor=admin, action="member.add", object_id="nina", ok=False, error=said)
+    record(actor=admin, action="member.add", object_id="otto", ok=False, error=refused)
+    client.force_login(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/audit/").content.decode()
+    assert "Plcloud is not reachable right now. Nothing was lost; try again in a minute." in page
+    assert "Plcloud refused the request: domain: already exists" in page
+    assert said not in page
