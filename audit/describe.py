@@ -29,6 +29,8 @@ _FLUSH = (
 )
 _PREFETCH = (_("Prefetched %(urls)s"), _("Prefetch job %(job)s"), _("Asked to prefetch URLs"))
 _RETRY = (_("Retried %(items)s of job %(parent)s"), _("Asked to retry the failed items of job %(job)s"))
+# Run again (a new job with every item of an ended one).
+_AGAIN = (_("Ran %(items)s of job %(parent)s again"), _("Asked to run job %(job)s again"))
 _RESEND = (_("Sent call %(call)s of job %(job)s again"), _("Sent a call of job %(job)s again"))
 _SKIP = (
     _("Chose not to send call %(call)s of job %(job)s again"),
@@ -50,11 +52,13 @@ ACTIONS = {
     "cdn.urls.delete": (_("Deleted common URL %(object)s"),),
     "jobs.flush": _FLUSH,
     "jobs.flush.retry": _RETRY,
+    "jobs.flush.again": _AGAIN,
     "jobs.flush.resend": _RESEND,
     "jobs.flush.skip": _SKIP,
     "jobs.flush.unknown": _UNKNOWN,
     "jobs.prefetch": _PREFETCH,
     "jobs.prefetch.retry": _RETRY,
+    "jobs.prefetch.again": _AGAIN,
     "jobs.prefetch.resend": _RESEND,
     "jobs.prefetch.skip": _SKIP,
     "jobs.prefetch.unknown": _UNKNOWN,
