@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 
 from cdn.balance import Balance
 from cdn.models import AccountFlow
-from cdn.objects import Domain, FlowPoint
+from cdn.objects import Domain, FlowPoint, area_label
 from cdn.traffic import GB, PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
 from connections.breaker import CacheBreaker
-from connections.problems import ReconnectNeeded, explain
+from connections.problems import CONNECT_FIRST, ReconnectNeeded, explain
 from connections.services import client_for
 from connections.tenancy import Tenant, member_tenant
 from plcloud import AuthError, PlcloudError
@@ -77,7 +77,8 @@ class Sums:
 
     @property
     def areas_gb(self) -> list[tuple[str, float]]:
-        return [(area, flow / GB) for area, flow in sorted(self.row.areas.items())]
+        """Each area's word (Plcloud's code when the panel has none) and its traffic in GB."""
+        return [(area_label(area), flow / GB) for area, flow in sorted(self.row.areas.items())]
 
     @property
     def previous_gb(self) -> float | None:
@@ -162,7 +163,7 @@ def kept(*, user, period: str) -> Sums:
     Nothing is asked of Plcloud here."""
     tenant = member_tenant(user)
     if not tenant:
-        raise ReconnectNeeded(_("Connect your Plcloud account first."))
+        raise ReconnectNeeded(_(CONNECT_FIRST))
     row, _created = AccountFlow.objects.get_or_create(tenant_id=tenant.tenant_id, period=period)
     now = timezone.now()
     if _due(row, now) and _claim(row, now):
@@ -216,7 +217,7 @@ def refresh(*, user_id: int, tenant_id: str, period: str) -> None:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     try:
         if user is None:
-            raise ReconnectNeeded(_("Connect your Plcloud account first."))
+            raise ReconnectNeeded(_(CONNECT_FIRST))
         client = client_for(user, tenant=Tenant(tenant_id))
     except ReconnectNeeded:
         # Deactivated, connected elsewhere now, or the session ended: the next page of a member

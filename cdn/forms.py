@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cdn import validators
 from cdn.log_filters import CACHE_STATES, STATUS_CLASSES, LogType
+from cdn.objects import AREA_LABELS, TYPE_LABELS
 
 MAX_LOG_WINDOW_DAYS = 31
 MAX_TRAFFIC_DAYS = 31  # a flow call's longest window (docs/plcloud-api.md)
 
-AREAS = [("cn", _("Mainland China (cn)")), ("hk", _("Hong Kong (hk)")), ("ov", _("Overseas (ov)"))]
-TYPES = [("web", _("Web")), ("download", _("Download")), ("media", _("Media"))]
+# The words of cdn.objects, the area's code after it (the ICP messages name mainland China by it).
+AREAS = [(code, format_lazy("{} ({})", label, code)) for code, label in AREA_LABELS.items()]
+TYPES = list(TYPE_LABELS.items())
 ICP_HELP = _("Needed for mainland China: a domain without an ICP record is not served in mainland China.")
 ICP_KEEP_HELP = _("Left blank, the domain keeps the record it has.")
 

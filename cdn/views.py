@@ -20,7 +20,7 @@ from accounts.roles import role_required
 from cdn import selectors, services
 from cdn.forms import AREAS, BatchConfirmForm, BatchForm, DomainForm
 from cdn.next_url import local_next
-from cdn.objects import STATUSES, display
+from cdn.objects import STATUS_LABELS, display
 from connections.member_cache import forget
 from connections.problems import explain
 from connections.request_client import client_for_request
@@ -53,7 +53,7 @@ def _render_list(request, query: QueryDict, *, back: str, batch_form: BatchForm 
     context = {
         "filters": filters,
         "sort": sort,
-        "statuses": STATUSES,
+        "statuses": list(STATUS_LABELS.items()),
         "areas": AREAS,
         "back": back,
         "list_query": query,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audited, record
+from connections import problems
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
 from connections.problems import ReconnectNeeded
@@ -142,27 +143,22 @@ def client_for(user, *, tenant: Tenant | None = None) -> Client:
     """
     connection = PlcloudConnection.objects.filter(user=user).first()
     if tenant is not None and connection is not None and connection.tenant_id != tenant.tenant_id:
-        raise ReconnectNeeded(
-            _(
-                "This was started under another Plcloud tenant than the one you are connected to now. "
-                "Connect to that tenant again to let it go on."
-            )
-        )
+        raise ReconnectNeeded(_(problems.OTHER_TENANT))
     return client_from(connection)
 
 
 def client_from(connection: PlcloudConnection | None) -> Client:
     """A client from a stored connection (its token, and its password when kept)."""
     if connection is None:
-        raise ReconnectNeeded(_("Connect your Plcloud account first."))
+        raise ReconnectNeeded(_(problems.CONNECT_FIRST))
     try:
         token = decrypt(connection.token_encrypted)
         password = decrypt(connection.password_encrypted) if connection.keep_connected else None
     except Undecryptable:
         _record_token_checked(connection, refused=True)
-        raise ReconnectNeeded(_("Your stored Plcloud connection can no longer be read. Connect again.")) from None
+        raise ReconnectNeeded(_(problems.CONNECTION_UNREADABLE)) from None
     if connection.token_expired and not password:
-        raise ReconnectNeeded(_("Your Plcloud session has expired. Connect again."))
+        raise ReconnectNeeded(_(problems.SESSION_EXPIRED))
     return Client(
         username=connection.plcloud_username,
         password=password,

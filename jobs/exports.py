@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from cdn.log_filters import matcher
 from cdn.log_stats import Tally
+from jobs import reasons
 from jobs.models import Export
 from plcloud.log_window import LogWindow, Piece, Position, Sizing
 
@@ -74,13 +75,7 @@ def stored_bytes() -> int:
 def _check_room(adding: int) -> None:
     budget = settings.EXPORT_DISK_BUDGET_MB * MB
     if stored_bytes() + adding > budget:
-        raise OutOfRoom(
-            _(
-                "The export stopped: its file would take the export folder past the %(budget)s it may use. "
-                "Export a shorter window or fewer entries, or try again once older exports have expired."
-            )
-            % {"budget": filesizeformat(budget)}
-        )
+        raise OutOfRoom(_(reasons.OUT_OF_ROOM) % {"budget": filesizeformat(budget)})
 
 
 def _private_folder(folder: Path) -> None:

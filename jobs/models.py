@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cdn.log_filters import LogType
+from jobs.reasons import retell
 
 
 class Kind(models.TextChoices):
@@ -87,6 +88,10 @@ class Job(models.Model):
         return f"{self.kind} #{self.pk}"
 
     @property
+    def error_label(self) -> str:
+        return retell(self.error)
+
+    @property
     def ended(self) -> bool:
         return self.state in ENDED
 
@@ -138,6 +143,10 @@ class JobItem(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def error_label(self) -> str:
+        return retell(self.error)
 
 
 class Export(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from cdn.objects import Domain
 from connections.tenancy import tenant_of
-from jobs import exports, limits
+from jobs import exports, limits, reasons
 from jobs.errors import PlanRefused, Refused
 from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobDomain, JobItem, Kind, State
 from jobs.plans import plan_flush, plan_prefetch
@@ -265,10 +265,7 @@ def _decide(*, user, job: Job, action: str) -> Job:
             if job.sending is None or not waiting.update(lease_owner="", lease_until=None, **changes):
                 raise Refused([_("This job is not waiting for a decision: someone may have made it already.")])
             if action == "skip":
-                reason = _(
-                    "Outcome unknown: Plcloud may have carried this out, but its answer was lost. "
-                    "Not sent again, as %(name)s decided."
-                ) % {"name": user.get_username()}
+                reason = _(reasons.SKIPPED) % {"name": user.get_username()}
                 unended = JobItem.objects.filter(job=job, pk__in=call.get("items", [])).exclude(
                     state__in=(ItemState.SUCCEEDED, ItemState.FAILED)
                 )
@@ -284,7 +281,7 @@ def _decide(*, user, job: Job, action: str) -> Job:
 
 def owner_deactivated(user) -> str:
     """Why a job was cancelled when its owner was deactivated (shown on the job's page)."""
-    return _("Cancelled: %(name)s was deactivated.") % {"name": user.get_username()}
+    return _(reasons.DEACTIVATED) % {"name": user.get_username()}
 
 
 def cancel_owner_jobs(*, user) -> int:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from audit.selectors import entries_for
 from cdn import flow_sums
 from cdn import selectors as cdn_selectors
-from cdn.objects import STATUSES, Domain
+from cdn.objects import STATUSES, Domain, status_label
 from connections.tenancy import Tenant
 from jobs.models import State
 from jobs.selectors import jobs_for
@@ -35,7 +35,7 @@ FAILED_WITHIN = timedelta(hours=24)
 class DomainsBlock:
     read_at: datetime
     total: int
-    by_status: list[tuple[str, int]]  # every status Plcloud gave, the known ones first
+    by_status: list[tuple[str, str, int]]  # (status, its words, count): every status Plcloud gave, known ones first
     configuring: list[Domain]  # named, the stuck ones first
     stuck: int
 
@@ -48,7 +48,7 @@ def domains_block(*, client: Client, user) -> DomainsBlock:
     return DomainsBlock(
         read_at=read_at,
         total=len(rows),
-        by_status=known + sorted(counts.items()),
+        by_status=[(status, status_label(status), n) for status, n in known + sorted(counts.items())],
         configuring=configuring,
         stuck=sum(d.stuck for d in configuring),
     )

@@ -23,9 +23,9 @@ def test_it_shows_a_new_domain_go_online_without_a_reload(page, operator, connec
         page.get_by_role("button", name="Create domain").click()
         page.goto(f"/cdn/?q={name}")
         row = page.locator("tr", has_text=name)
-        expect(row.get_by_text("configuring")).to_be_visible()
+        expect(row.get_by_text("Configuring")).to_be_visible()
         page.evaluate("window.notReloaded = true")
-        expect(row.get_by_text("online")).to_be_visible(timeout=20_000)
+        expect(row.get_by_text("Online")).to_be_visible(timeout=20_000)
         assert page.evaluate("window.notReloaded") is True
     finally:
         sandbox.reset_timings()

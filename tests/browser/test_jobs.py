@@ -29,7 +29,7 @@ def test_it_follows_a_prefetch_to_its_end_on_the_job_page(page, worker, operator
         expect(page.locator("#job-percent")).to_have_text("100%", timeout=30_000)
         expect(page.locator("#job-state")).to_have_text("Partly failed" if _ok_succeeded(operator) else "Failed")
         row = page.locator("tr", has_text=f"{HOST}/browser-404.js")
-        expect(row).to_contain_text("origin answered 404")
+        expect(row).to_contain_text("The origin answered HTTP 404.")
         # What an ended job offers comes with the last poll, not a reload.
         expect(page.get_by_role("button", name="Retry failed items")).to_be_visible()
         expect(page.get_by_role("link", name="Open a ticket about this job")).to_be_visible()

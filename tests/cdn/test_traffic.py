@@ -105,7 +105,7 @@ def test_it_sums_the_account_by_area(op, operator, sandbox):
     assert sandbox.calls() == []  # the page waits on no flow call, nor any other
     worker_reads(operator, "24h")
     page = op.get("/cdn/traffic/", {"period": "24h"}).content.decode()
-    for area in ("<td>hk</td>", "<td>ov</td>", "<td>cn</td>"):
+    for area in ("<td>Hong Kong</td>", "<td>Overseas</td>", "<td>Mainland China</td>"):
         assert area in page
     assert re.search(r"Read at \d\d:\d\d\.", page) and "being read" not in page
     # The chart draws each area's points, which add up to the area's total in the table.
