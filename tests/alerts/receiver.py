@@ -44,8 +44,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def receiver():
+def serve():
+    """A receiver for the time of a test (``yield from serve()`` in a fixture)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.receiver = Receiver(server)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -53,3 +53,8 @@ def receiver():
     yield server.receiver
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    yield from serve()

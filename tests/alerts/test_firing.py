@@ -140,7 +140,8 @@ def test_a_ticket_answered_by_support_fires_under_a_members_token_and_clears_whe
     demo.ticket.update(ticket["id"], "closed")
     due_now(rule)
     checker.check_due()
-    assert receiver.texts("/services/tickets")[1] == "[Plcloud Panel] Alert resolved: Answered\nNo ticket waits for the team."
+    resolved = "[Plcloud Panel] Alert resolved: Answered\nNo ticket waits for the team."
+    assert receiver.texts("/services/tickets")[1] == resolved
     assert [m.subject for m in mailoutbox] == ["Alert firing: Answered", "Alert resolved: Answered"]
     assert Rule.objects.get(pk=rule.pk).problem == ""
 

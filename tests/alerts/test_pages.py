@@ -73,7 +73,8 @@ def test_viewers_see_the_page_but_change_nothing(client, viewer, operator, conne
     client.force_login(viewer)
     page = client.get("/alerts/")
     assert page.status_code == 200 and "New channel" not in page.content.decode()
-    assert client.post("/alerts/channels/new/", {"name": "X", "kind": "slack", "url": "https://x.example/h"}).status_code == 403
+    form = {"name": "X", "kind": "slack", "url": "https://x.example/h"}
+    assert client.post("/alerts/channels/new/", form).status_code == 403
     assert not Channel.objects.exists()
 
 
@@ -91,3 +92,18 @@ def test_another_tenants_channel_is_not_found(op, admin, sandbox):
     assert "Ours" not in client.get("/alerts/").content.decode()
     assert client.post(f"/alerts/channels/{channel.pk}/test/").status_code == 404
     assert client.post(f"/alerts/channels/{channel.pk}/delete/").status_code == 404
+
+
+def test_reencrypt_secrets_moves_the_channels_to_the_newest_key(op, settings):
+    from io import StringIO
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    op.post("/alerts/channels/new/", {"name": "Hook", "kind": "slack", "url": "https://hooks.example.com/T/B/abcdef"})
+    settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.ENCRYPTION_KEYS]
+    out = StringIO()
+    call_command("reencrypt_secrets", stdout=out)
+    assert "re-encrypted 1 alert channel(s); 0 could not be read" in out.getvalue()
+    settings.ENCRYPTION_KEYS = settings.ENCRYPTION_KEYS[:1]  # the old key is retired
+    assert decrypt(Channel.objects.get().target_encrypted) == "https://hooks.example.com/T/B/abcdef"

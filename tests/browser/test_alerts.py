@@ -3,13 +3,19 @@ delivery a check makes shown on the page."""
 
 import secrets
 
+import pytest
 from playwright.sync_api import expect
 
 from alerts.checker import check_due
 from jobs.models import Job, Kind, State
-from tests.alerts.receiver import receiver  # noqa: F401 - a fixture
+from tests.alerts.receiver import serve
 from tests.browser.conftest import sign_in
 from tests.panel_fixtures import PASSWORD
+
+
+@pytest.fixture
+def receiver():
+    yield from serve()
 
 
 def test_it_adds_a_channel_and_a_rule_and_shows_the_delivery_after_a_check(page, operator, connect_demo, receiver):
