@@ -142,6 +142,7 @@ def deliver(channel: Channel, *, subject: str, text: str, kind: str, incident: I
         channel=channel,
         channel_name=channel.name,
         incident=incident,
+        rule_name=incident.rule.name if incident else "",
         kind=kind,
         ok=not error,
         error=error,

@@ -90,9 +90,11 @@ def job_failed(rule: Rule, *, since: datetime, now: datetime) -> Finding:
 
 def balance_days(rule: Rule, *, client: Client, user, now: datetime) -> Finding:
     outlook = cdn_selectors.budget_forecast(client=client, user=user)
+    if outlook.forecast is None:
+        raise Unknown(_("The balance or the week's traffic is not known yet."))
     days = outlook.days_left
     if days is None:
-        raise Unknown(_("The balance or the week's traffic is not known yet."))
+        return Finding(False, _("No traffic in the last week: the balance is not running down."))
     limit = rule.threshold or 0
     values = {"days": days, "limit": limit}
     if days < limit:

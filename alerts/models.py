@@ -110,7 +110,9 @@ class Delivery(models.Model):
     tenant_id = models.CharField(max_length=64, db_index=True)
     channel = models.ForeignKey(Channel, null=True, on_delete=models.SET_NULL, related_name="deliveries")
     channel_name = models.CharField(max_length=100)
-    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    # Kept when the rule (and its incidents) or the channel is deleted: every attempt stays listed.
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    rule_name = models.CharField(max_length=100, blank=True)  # "" for a test
     kind = models.CharField(max_length=10, choices=DeliveryKind.choices)
     ok = models.BooleanField(default=False)
     error = models.TextField(blank=True)

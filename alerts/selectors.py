@@ -52,7 +52,7 @@ def incidents(*, tenant: Tenant) -> list[Incident]:
 
 
 def deliveries(*, tenant: Tenant) -> list[Delivery]:
-    return list(Delivery.objects.filter(tenant_id=tenant.tenant_id).select_related("incident__rule")[:SHOWN])
+    return list(Delivery.objects.filter(tenant_id=tenant.tenant_id)[:SHOWN])
 
 
 def channel_of(*, tenant: Tenant, pk: int) -> Channel | None:

@@ -155,3 +155,28 @@ def test_a_rule_that_cannot_be_read_says_why_and_keeps_its_state(
     checker.check_due()
     assert Rule.objects.get(pk=rule.pk).problem == "Plcloud lists no domain not-ours.example.com."
     assert receiver.got == [] and not Incident.objects.exists()
+
+
+def test_balance_below_n_days_reads_the_balance_and_the_kept_week(
+    receiver, operator, connect_demo, make_channel, make_rule, wire
+):
+    from cdn import flow_sums
+    from cdn.models import AccountFlow
+
+    if wire == "sdk":
+        pytest.skip("the sdk profile has no balance read")
+    connect_demo(operator)
+    tenant = operator.plcloud.tenant_id
+    AccountFlow.objects.create(tenant_id=tenant, period="7d")
+    flow_sums.refresh(user_id=operator.pk, tenant_id=tenant, period="7d")  # what the worker keeps
+    rule = make_rule("Budget", RuleKind.BALANCE_DAYS, [make_channel("S", "slack", receiver.url("/services/b"))],
+                     threshold=100000)  # fmt: skip
+    checker.check_due()
+    assert Rule.objects.get(pk=rule.pk).problem == ""
+    (text,) = receiver.texts("/services/b")
+    assert text.startswith("[Plcloud Panel] Alert firing: Budget\n") and "fewer than 100000." in text
+
+    Rule.objects.filter(pk=rule.pk).update(threshold=0, due_at=None)  # an operator lowers it: it clears
+    checker.check_due()
+    assert receiver.texts("/services/b")[1].startswith("[Plcloud Panel] Alert resolved: Budget\n")
+    assert "days of traffic left." in receiver.texts("/services/b")[1]
