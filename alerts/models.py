@@ -75,6 +75,20 @@ class Rule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def threshold_text(self) -> str:
+        """The threshold with its unit, as the rules table shows it ("" for kinds without one)."""
+        units = {
+            RuleKind.BALANCE_DAYS: _("fewer than %(n)g days"),
+            RuleKind.ERROR_SHARE: _("above %(n)g%% over %(minutes)d min"),
+            RuleKind.BANDWIDTH: _("above %(n)g Mbit/s")
+            if not self.domain_name
+            else _("above %(n)g Mbit/s over %(minutes)d min"),
+        }
+        if self.kind not in units or self.threshold is None:
+            return ""
+        return str(units[self.kind]) % {"n": self.threshold, "minutes": self.window_minutes}
+
 
 class Incident(models.Model):
     """A rule's condition true from ``opened_at`` until ``closed_at``: "firing" is sent when it

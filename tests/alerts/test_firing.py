@@ -180,3 +180,25 @@ def test_balance_below_n_days_reads_the_balance_and_the_kept_week(
     checker.check_due()
     assert receiver.texts("/services/b")[1].startswith("[Plcloud Panel] Alert resolved: Budget\n")
     assert "days of traffic left." in receiver.texts("/services/b")[1]
+
+
+def test_the_5xx_share_and_a_domains_bandwidth_cost_a_bounded_number_of_calls(
+    receiver, operator, connect_demo, make_channel, make_rule, sandbox
+):
+    from alerts.conditions import LOG_PAGES
+
+    connect_demo(operator)
+    slack = make_channel("S", "slack", receiver.url("/services/s"))
+    share = make_rule("5xx", RuleKind.ERROR_SHARE, [slack], threshold=100, window_minutes=15,
+                      domain_name="www.demo-shop.com")  # fmt: skip
+    peak = make_rule("Peak", RuleKind.BANDWIDTH, [slack], threshold=0, window_minutes=60,
+                     domain_name="www.demo-shop.com")  # fmt: skip
+    sandbox.forget_requests()
+    assert checker.check_due() == 2
+    assert 1 <= len(sandbox.calls("GET", "/cdn/request_log")) <= LOG_PAGES
+    assert len(sandbox.calls("GET", "/cdn/domain")) <= 1  # the list, read once and cached for the second rule
+    assert len([c for c in sandbox.calls("GET") if "/cdn/flow/" in c["path"]]) == 1
+    assert Rule.objects.get(pk=share.pk).problem == "" and Rule.objects.get(pk=peak.pk).problem == ""
+    (text,) = receiver.texts("/services/s")  # the share is never above 100%; the busy domain's peak is above 0
+    assert text.startswith("[Plcloud Panel] Alert firing: Peak\nPeak bandwidth ") and "above 0 Mbit/s." in text
+    assert Incident.objects.get().rule_id == peak.pk

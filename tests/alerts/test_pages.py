@@ -65,6 +65,7 @@ def test_bad_input_is_refused_next_to_its_field_and_kept(op):
     rule = Rule.objects.get()
     assert rule.domain_name == "www.demo-shop.com" and list(rule.channels.all()) == [channel]
     page = op.get("/alerts/").content.decode()
+    assert "5xx share above a threshold (above 5% over 15 min)" in page
     assert "o…@example.com" in page and "ops@example.com" not in page
 
 
