@@ -18,6 +18,7 @@ urlpatterns = [
     path("connection/", include("connections.urls")),
     path("team/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
+    path("alerts/", include("alerts.urls")),
     path("cdn/", include("cdn.urls")),
     # /jobs/, and the export button of a domain's log page (/cdn/<id>/logs/export/).
     path("", include("jobs.urls")),
