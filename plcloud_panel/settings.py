@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Right after the member is known; below WhiteNoise and /health/, so static files stay cacheable.
     "plcloud_panel.cache_headers.NeverCacheForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A member still on the initial password an admin gave them changes it before anything else.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of every sign-in.
