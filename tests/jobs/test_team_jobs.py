@@ -3,7 +3,7 @@ list, a job's page and its history read the same for each of them, whoever made 
 reads; acting on a teammate's job takes an operator. A member of another tenant sees none of it."""
 
 from audit.models import AuditEntry
-from jobs.models import Job
+from jobs.models import Export, Job
 from tests.jobs.conftest import run_to_end
 from tests.jobs.test_job_detail import HOST
 
@@ -59,3 +59,45 @@ def test_an_operator_retries_a_teammates_job_as_their_own(op, client, operator, 
     # The admin who made the first sees the retry on their page.
     client.force_login(admin)
     assert f'href="/jobs/{child.pk}/"' in client.get(f"/jobs/{job.pk}/").content.decode()
+
+
+def test_an_operator_exports_again_a_teammates_failed_export_and_carries_on_from_its_lines(
+    settings, tmp_path, operator, viewer, connect_demo, www, demo, sandbox, clean_faults, op, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """The kept lines move from the viewer's folder to the operator's, who makes the new export."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cdn.objects import Domain
+    from jobs import export_run, exports, services
+    from tests.jobs.conftest import file_rows, wire_rows
+
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    settings.JOB_MAX_BAD_READS = 1
+    monkeypatch.setattr(exports, "PAGE_SIZE", 1000)
+    monkeypatch.setattr(export_run, "EXPORT_SLICE", 0)  # one page a step
+    connect_demo(viewer)
+    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    window = {"log_type": "cache", "start_at": end - timedelta(minutes=10), "end_at": end}
+    job = services.submit_export(user=viewer, domain=Domain.from_wire(www), window=window)
+    assert export_run.export_step(job.pk, owner="w") is not None
+    sandbox.set_faults(malformed_rate=1.0, scope="service")
+    assert export_run.export_step(job.pk, owner="w") is None
+    sandbox.clear_faults()
+    kept = Export.objects.get(job=job)
+    failed = Job.objects.get(pk=job.pk)
+    assert failed.state == "failed" and kept.rows > 0 and exports.part_path(kept).exists()
+
+    page = op.get(f"/jobs/{job.pk}/").content.decode()
+    assert "vera" in page and "Export again" in page
+    with django_capture_on_commit_callbacks(execute=True):  # the file moves once the new job is saved
+        response = op.post(f"/jobs/{job.pk}/retry/")
+    again = Job.objects.get(parent=job)
+    assert response["Location"] == f"/jobs/{again.pk}/" and again.owner == operator
+    assert exports.part_path(again.export).exists() and not exports.part_path(kept).exists()
+    assert again.export.rows == kept.rows  # carried on, not started over
+    again = run_to_end(again)
+    assert again.state == "succeeded"
+    assert file_rows(exports.final_path(again.export)) == wire_rows(demo, www, window)
