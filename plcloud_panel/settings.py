@@ -182,8 +182,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.raw("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Request-log exports live here (never served by URL: only their owner downloads them, through a
-# view); on several hosts this folder must be shared by web and workers.
+# Request-log exports live here (never served by URL: the members of their Plcloud tenant download them,
+# through a view); on several hosts this folder must be shared by web and workers.
 EXPORT_ROOT = MEDIA_ROOT / "exports"
 
 # The largest request body read. The largest form at its caps is a flush: 500,000 bytes of URLs
