@@ -7,9 +7,11 @@ from accounts.models import Role
 
 class AddMemberForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False),
+        # accounts.middleware keeps that promise: they change it at their first sign-in.
         help_text=_("The member changes it after signing in."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
@@ -26,7 +28,7 @@ class AddMemberForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password"):
-            user = get_user_model()(username=cleaned.get("username", ""))
+            user = get_user_model()(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
             try:
                 password_validation.validate_password(cleaned["password"], user)
             except forms.ValidationError as error:

@@ -16,6 +16,9 @@ RANK = {Role.VIEWER: 1, Role.OPERATOR: 2, Role.ADMIN: 3}
 class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # Set when an admin adds the member with an initial password: until they choose their own,
+    # every page sends them to the password change (accounts.middleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("membership")

@@ -19,19 +19,35 @@ class TeamRuleBroken(Exception):
     or a role for a superuser (always Admin)."""
 
 
-def add_member(*, actor, username: str, password: str, role: str):
+def add_member(*, actor, username: str, email: str, password: str, role: str):
+    """A member with an initial password, which they must change at their first sign-in."""
     with transaction.atomic():
-        user = get_user_model().objects.create_user(username=username, password=password)
-        Membership.objects.create(user=user, role=role)
+        user = get_user_model().objects.create_user(username=username, email=email, password=password)
+        Membership.objects.create(user=user, role=role, must_change_password=True)
         record(
             actor=actor,
             action="member.add",
             object_type="member",
             object_id=username,
-            detail={"role": role},
+            detail={"role": role, "email": email},
             tenant=PANEL,
         )
     return user
+
+
+def must_change_password(user) -> bool:
+    """Whether the member still signs in with the initial password an admin gave them (read
+    from the membership loaded with them: accounts.backends)."""
+    try:
+        return user.membership.must_change_password
+    except Membership.DoesNotExist:
+        return False
+
+
+def password_changed(*, user) -> None:
+    """The member chose a password of their own: the initial one is no longer asked to change."""
+    if Membership.objects.filter(user=user, must_change_password=True).update(must_change_password=False):
+        record(actor=user, action="member.password", object_type="member", object_id=user.username, tenant=PANEL)
 
 
 def _lock_active_members() -> None:

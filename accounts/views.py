@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -9,6 +10,22 @@ from accounts import services
 from accounts.forms import AddMemberForm, RoleForm
 from accounts.models import Role
 from accounts.roles import role_of, role_required
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change, which also ends the member's duty to change an initial password;
+    the page says why they are there while they have that duty."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "must_change": services.must_change_password(self.request.user)}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user)
+        return response
+
+
+password_change = PasswordChange.as_view()
 
 
 def _get_member(pk: int):
@@ -22,8 +39,11 @@ def team(request):
         services.add_member(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Member %(name)s added.") % {"name": form.cleaned_data["username"]})
         return redirect("team")
-    members = get_user_model().objects.select_related("membership").order_by("username")
-    rows = [(member, role_of(member) if member.is_active else None) for member in members]
+    members = get_user_model().objects.select_related("membership", "plcloud").order_by("username")
+    # (member, role, Plcloud connection or None): the tenant each member works in now.
+    rows = [
+        (member, role_of(member) if member.is_active else None, getattr(member, "plcloud", None)) for member in members
+    ]
     return render(request, "accounts/team.html", {"form": form, "rows": rows, "roles": Role.choices})
 
 

@@ -22,7 +22,8 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     error = models.TextField(_("upstream error"), blank=True)
     # The Plcloud tenant (Keystone's id) and region the change was made under; "" for changes to
-    # the panel itself (members, roles). Readers see only their own tenant's rows.
+    # the panel itself (members, roles). Readers see only their own tenant's rows
+    # (every member's: audit.selectors).
     tenant_id = models.CharField(_("tenant"), max_length=64, blank=True, db_index=True)
     region = models.CharField(_("region"), max_length=128, blank=True)
 

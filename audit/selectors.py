@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 from accounts.roles import has_role
@@ -9,13 +9,17 @@ from connections.tenancy import Tenant
 def entries_for(
     user, *, tenant: Tenant, action: str = "", outcome: str = "", actor: str = "", obj: str = ""
 ) -> QuerySet:
-    """What ``user`` may read: rows about the panel itself and rows made under ``tenant`` (the
-    reader's Plcloud tenant; another tenant's rows never show); admins see every member's such
-    rows, everyone else only their own."""
-    rows = AuditEntry.objects.filter(tenant_id__in={"", tenant.tenant_id})
+    """What ``user`` may read: every member's rows made under ``tenant`` (the reader's Plcloud
+    tenant: members connected to it work on one account, so each of them reads the changes made
+    to it; another tenant's rows never show), and rows about the panel itself (members, roles):
+    an admin reads everyone's, anyone else only their own."""
+    if not has_role(user, Role.VIEWER):
+        return AuditEntry.objects.none()
+    panel = Q(tenant_id="")
     if not has_role(user, Role.ADMIN):
-        rows = rows.filter(actor=user)
-    elif actor:
+        panel &= Q(actor=user)
+    rows = AuditEntry.objects.filter((panel | Q(tenant_id=tenant.tenant_id)) if tenant else panel)
+    if actor:
         rows = rows.filter(actor_name=actor)
     if action:
         rows = rows.filter(action__startswith=action)

@@ -1,6 +1,7 @@
 """Request-log exports: queuing one from the domain's log page, its file, cancelling it."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from connections.problems import explain
 from connections.request_client import client_for_request
 from jobs import errors, exports, presenters, services
 from jobs.models import Kind
+from jobs.selectors import may_act_on
 from jobs.views import job_or_404
 from plcloud import NotFound, PlcloudError
 
@@ -51,7 +53,7 @@ def export_start(request, domain_id: str):
 
 @role_required(Role.VIEWER)
 def export_download(request, job_id: int):
-    """The export's file, to its owner only, while it has not expired."""
+    """The export's file, to every member of its tenant, while it has not expired."""
     job = job_or_404(request, job_id)
     export = getattr(job, "export", None) if job.kind == Kind.EXPORT else None
     if export is None:
@@ -70,6 +72,8 @@ def export_download(request, job_id: int):
 @require_POST
 def export_cancel(request, job_id: int):
     job = job_or_404(request, job_id)
+    if not may_act_on(job, user=request.user):
+        raise PermissionDenied  # a teammate's export: an operator's to cancel
     try:
         ended_now = services.cancel_export(user=request.user, job=job)
     except errors.Refused as error:

@@ -92,6 +92,14 @@ def part_path(export: Export) -> Path:
     return final_path(export).with_suffix(".part")
 
 
+def move_part(old: Export, new: Export) -> None:
+    """Give the old export's checkpointed lines to the new one made from it, which may be another
+    member's (a teammate's export run again by an operator): into its own folder."""
+    target = part_path(new)
+    _private_folder(target.parent)
+    os.replace(part_path(old), target)
+
+
 def served_path(export: Export) -> Path | None:
     """The export's file if it may be served: a regular file (no symlink) inside the export folder."""
     if not export.file_name:

@@ -57,7 +57,7 @@ class JobFilterForm(forms.Form):
     domain = forms.TypedChoiceField(label=_("Domain"), required=False, empty_value=None)
 
     def __init__(self, *args, domains: list[tuple[str, str]], **kwargs) -> None:
-        """``domains``: (Plcloud id, name) of the domains the member's jobs were on. A domain id
+        """``domains``: (Plcloud id, name) of the domains the tenant's jobs were on. A domain id
         from a link (a domain page) that no job has yet is offered too, so the filter still applies."""
         super().__init__(*args, **kwargs)
         choices = [("", _("Any")), *((domain_id, name or f"#{domain_id}") for domain_id, name in domains)]

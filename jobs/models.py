@@ -36,8 +36,9 @@ HALTED = (*ENDED, State.ATTENTION)
 class Job(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    # The Plcloud tenant (Keystone's id) and region the job was made under: it is listed only to
-    # members connected to that tenant, and runs only while its owner's connection is to it.
+    # The Plcloud tenant (Keystone's id) and region the job was made under: it is listed to every
+    # member connected to that tenant (jobs.selectors), and runs only while its owner's connection
+    # is to it.
     tenant_id = models.CharField(max_length=64, blank=True, db_index=True)
     region = models.CharField(max_length=128, blank=True)
     # The job's one domain ("" for a prefetch over several: see JobDomain): Plcloud's id as text,
@@ -82,7 +83,11 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "tenant_id", "-created_at"], name="job_owner_tenant_newest")]
+        indexes = [
+            models.Index(fields=["owner", "tenant_id", "-created_at"], name="job_owner_tenant_newest"),
+            # A tenant's jobs, newest first: the list every member of the tenant reads.
+            models.Index(fields=["tenant_id", "-created_at"], name="job_tenant_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"

@@ -1,23 +1,39 @@
-"""Reads of the job ledger: a member's jobs and the domains they were on (no Plcloud call).
+"""Reads of the job ledger: a tenant's jobs and the domains they were on (no Plcloud call).
 
-A member sees the jobs they made under the Plcloud tenant they are connected to now
-(connections.tenancy): another tenant's jobs, theirs or not, never show.
+Members connected to the same Plcloud tenant (connections.tenancy) work on one account: each of
+them, whatever their role, sees every job made under it, whoever made it (its state, its items,
+an export's file). Another tenant's jobs never show. Acting on a job is another matter: see
+``may_act_on``.
 """
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import Role
+from accounts.roles import has_role
 from connections.tenancy import Tenant
-from jobs.models import ItemState, Job, JobDomain
+from jobs.models import ItemState, Job, JobDomain, Kind
 
 
 def visible_jobs(*, user, tenant: Tenant) -> QuerySet[Job]:
-    return Job.objects.filter(owner=user, tenant_id=tenant.tenant_id) if tenant else Job.objects.none()
+    """The jobs of the member's tenant now (none without a tenant, or without a role)."""
+    if not tenant or not has_role(user, Role.VIEWER):
+        return Job.objects.none()
+    return Job.objects.filter(tenant_id=tenant.tenant_id)
+
+
+def may_act_on(job: Job, *, user) -> bool:
+    """Whether the member may act on a job they see (cancel it, retry it, run it again, decide on
+    an unknown call): an operator on any job of the tenant; anyone else only on an export of their
+    own (an export only reads, so a viewer makes and manages theirs)."""
+    if has_role(user, Role.OPERATOR):
+        return True
+    return job.kind == Kind.EXPORT and job.owner_id == user.pk and has_role(user, Role.VIEWER)
 
 
 def job_domains(*, user, tenant: Tenant) -> list[tuple[str, str]]:
-    """(id, name) of every domain the member's jobs were on, by name (the newest job's; "" if no
+    """(id, name) of every domain the tenant's jobs were on, by name (the newest job's; "" if no
     job recorded one)."""
     names: dict[str, str] = {}
     rows = JobDomain.objects.filter(job__in=visible_jobs(user=user, tenant=tenant)).order_by("-job__created_at")
@@ -28,9 +44,10 @@ def job_domains(*, user, tenant: Tenant) -> list[tuple[str, str]]:
 
 
 def jobs_for(*, user, tenant: Tenant, kind: str = "", state: str = "", domain_id: str | None = None) -> QuerySet[Job]:
-    """The member's jobs, newest first, with their item counts (items, failed); ``domain_id``:
-    Plcloud's id of a domain the jobs were on (prefetches over several domains included)."""
-    jobs = visible_jobs(user=user, tenant=tenant)
+    """The tenant's jobs, newest first, with who made them and their item counts (items, failed);
+    ``domain_id``: Plcloud's id of a domain the jobs were on (prefetches over several domains
+    included)."""
+    jobs = visible_jobs(user=user, tenant=tenant).select_related("owner")
     if kind:
         jobs = jobs.filter(kind=kind)
     if state:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from contextlib import suppress
 from datetime import timedelta
 
@@ -201,7 +200,7 @@ def _carry_on(old: Export, new: Export) -> None:
 
     def move() -> None:
         with suppress(FileNotFoundError):  # expired meanwhile: the new export finds no part, starts over
-            os.replace(exports.part_path(old), exports.part_path(new))
+            exports.move_part(old, new)
 
     transaction.on_commit(move)
 

@@ -1,5 +1,6 @@
-"""The job pages: the list, a job with its live progress, and what its member decides on it
-(retry, resend or skip an unknown call). Flush and prefetch forms are in jobs.form_views, exports
+"""The job pages: the list, a job with its live progress, and what a member decides on it
+(retry, resend or skip an unknown call). Every member of the job's tenant reads it; acting on it
+takes jobs.selectors.may_act_on. Flush and prefetch forms are in jobs.form_views, exports
 in jobs.export_views."""
 
 from django.contrib import messages
@@ -13,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.roles import has_role, role_required
+from accounts.roles import role_required
 from connections.problems import explain
 from connections.request_client import client_for_request
 from connections.tenancy import request_tenant
 from jobs import errors, presenters, services
 from jobs.forms import JobFilterForm
 from jobs.models import ItemState, Job, Kind, State
-from jobs.selectors import job_domains, jobs_for, visible_jobs
+from jobs.selectors import job_domains, jobs_for, may_act_on, visible_jobs
 from notifications.services import mark_job_read
 from plcloud import PlcloudError
 from tickets.selectors import list_tickets, mentioning
@@ -29,8 +30,8 @@ ITEMS_PER_PAGE = 100
 
 
 def job_or_404(request, job_id: int) -> Job:
-    """The member's own job under their tenant now; anyone else's, and another tenant's, answers
-    404, as if it did not exist."""
+    """A job of the member's tenant now, whoever made it; another tenant's answers 404, as if it
+    did not exist."""
     job = visible_jobs(user=request.user, tenant=request_tenant(request)).filter(pk=job_id).first()
     if job is None:
         raise Http404
@@ -94,6 +95,7 @@ def _progress(request, job: Job) -> dict:
         "stalled_since": presenters.stalled_since(job),
         "unknown_call": presenters.unknown_call(job),
         "ticket_query": presenters.ticket_prefill(job) if job.ended and job.state != State.SUCCEEDED else "",
+        "can_act": may_act_on(job, user=request.user),
     }
 
 
@@ -101,8 +103,8 @@ def _progress(request, job: Job) -> dict:
 @require_POST
 def job_retry(request, job_id: int):
     job = job_or_404(request, job_id)
-    if job.kind != Kind.EXPORT and not has_role(request.user, Role.OPERATOR):
-        raise PermissionDenied  # exports only read; flushes and prefetches change the CDN
+    if not may_act_on(job, user=request.user):
+        raise PermissionDenied  # a teammate's job, or a flush or prefetch (they change the CDN)
     retry = services.retry_export if job.kind == Kind.EXPORT else services.retry_failed
     try:
         child = retry(user=request.user, job=job)

@@ -21,7 +21,8 @@ def mark_ticket_read(*, user, tenant: Tenant, ticket_id: str) -> None:
 
 
 def mark_job_read(*, user, job) -> None:
-    """Opening a job's page reads its notice (the job is the member's: jobs.selectors)."""
+    """Opening a job's page reads the member's notice of it, if they have one (a teammate's job
+    brings none)."""
     Notification.objects.filter(user=user, job=job, read_at__isnull=True).update(read_at=timezone.now())
 
 

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # Right after the member is known; below WhiteNoise and /health/, so static files stay cacheable.
     "plcloud_panel.cache_headers.NeverCacheForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A member still on the initial password an admin gave them changes it before anything else.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of every sign-in.
@@ -183,8 +185,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.raw("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Request-log exports live here (never served by URL: only their owner downloads them, through a
-# view); on several hosts this folder must be shared by web and workers.
+# Request-log exports live here (never served by URL: the members of their Plcloud tenant download them,
+# through a view); on several hosts this folder must be shared by web and workers.
 EXPORT_ROOT = MEDIA_ROOT / "exports"
 
 # The largest request body read. The largest form at its caps is a flush: 500,000 bytes of URLs

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from accounts import views as accounts_views
 from ops import dashboard_views
 from plcloud_panel.converters import PlcloudIdConverter
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("dashboard/<slug:name>/", dashboard_views.block, name="home-block"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", accounts_views.password_change, name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("connection/", include("connections.urls")),
     path("team/", include("accounts.urls")),

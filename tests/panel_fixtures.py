@@ -68,6 +68,18 @@ def connect_demo(panel_settings, sandbox):
 
 
 @pytest.fixture
+def tina(db, panel_settings, sandbox):
+    """An operator of the same panel connected to another Plcloud account (the sandbox's team2)."""
+    from connections import services
+
+    user = make_member("tina", Role.OPERATOR)
+    services.connect(
+        user=user, username="team2", password="team2-password", tenant_name="team2", auth_url=sandbox.auth_url
+    )
+    return user
+
+
+@pytest.fixture
 def op(client, operator, connect_demo):
     """An operator, connected to the sandbox as demo and signed in to the panel."""
     connect_demo(operator)

@@ -1,4 +1,5 @@
-"""/jobs/<id>/download/ and /cancel/: an export's file goes to its owner only, while it lasts."""
+"""/jobs/<id>/download/ and /cancel/: an export's file goes to the members of its tenant, while it
+lasts; cancelling or running again a teammate's export takes an operator."""
 
 import gzip
 from datetime import timedelta
@@ -38,15 +39,33 @@ def test_the_owner_downloads_the_whole_file(op, export_job):
     assert AuditEntry.objects.filter(action="jobs.export.download", object_id=str(job.pk)).exists()
 
 
-def test_another_member_can_neither_see_download_nor_cancel_it(client, viewer, connect_demo, export_job):
+def test_a_viewer_of_the_tenant_reads_and_downloads_it_but_only_an_operator_acts_on_it(
+    client, viewer, connect_demo, export_job, tina
+):
     connect_demo(viewer)
     client.force_login(viewer)
+    page = client.get(f"/jobs/{export_job.pk}/").content.decode()
+    assert "Log export job" in page and "otto" in page  # who made it
+    assert 'id="export-cancel"' not in page  # not theirs to cancel
+    assert client.get(f"/jobs/{export_job.pk}/progress/").status_code == 200
+    assert client.post(f"/jobs/{export_job.pk}/cancel/").status_code == 403
+    assert client.post(f"/jobs/{export_job.pk}/retry/").status_code == 403
+    job = run_to_end(export_job)
+    assert job.state == "succeeded" and not job.export.cancel_requested
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert f'href="/jobs/{job.pk}/download/"' in page and "Export again" not in page
+    response = client.get(f"/jobs/{job.pk}/download/")
+    assert response.status_code == 200
+    assert len(gzip.decompress(b"".join(response.streaming_content)).decode().splitlines()) == 1 + 15 * 60
+    downloaded = AuditEntry.objects.get(action="jobs.export.download")
+    assert (downloaded.actor_name, downloaded.tenant_id) == ("vera", job.tenant_id)
+    # A member of another Plcloud account: as if it did not exist.
+    client.force_login(tina)
     for url in ("", "progress/", "download/"):
-        assert client.get(f"/jobs/{export_job.pk}/{url}").status_code == 404
-    assert client.post(f"/jobs/{export_job.pk}/cancel/").status_code == 404
-    assert client.post(f"/jobs/{export_job.pk}/retry/").status_code == 404
-    run_to_end(export_job)
-    assert client.get(f"/jobs/{export_job.pk}/download/").status_code == 404
+        assert client.get(f"/jobs/{job.pk}/{url}").status_code == 404
+    assert client.post(f"/jobs/{job.pk}/cancel/").status_code == 404
+    assert client.post(f"/jobs/{job.pk}/retry/").status_code == 404
+    assert job.owner.jobs.count() == 1 and not tina.jobs.exists()
 
 
 def test_a_running_or_expired_export_has_nothing_to_download(op, export_job):

@@ -1,4 +1,5 @@
-"""/jobs/<id>/: the member's own job with its items; anyone else's answers 404."""
+"""/jobs/<id>/: a job of the member's Plcloud tenant with its items; another tenant's answers 404
+(sharing within a tenant: tests/jobs/test_team_jobs.py)."""
 
 from cdn.objects import Domain
 from jobs import services
@@ -32,8 +33,8 @@ def test_a_running_job_polls_its_progress(op, operator, www):
     assert f'hx-get="/jobs/{job.pk}/progress/"' in page and 'hx-trigger="every 2s"' in page
 
 
-def test_another_members_job_answers_404(client, operator, viewer, www, connect_demo):
-    job = make_prefetch(operator, www, [f"{HOST}/x.js"])
+def test_a_job_made_under_no_tenant_answers_404(client, operator, viewer, www, connect_demo):
+    job = make_prefetch(operator, www, [f"{HOST}/x.js"])  # its owner was not connected
     connect_demo(viewer)
     client.force_login(viewer)
     assert client.get(f"/jobs/{job.pk}/").status_code == 404

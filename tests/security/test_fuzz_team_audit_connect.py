@@ -38,7 +38,16 @@ BAD_PASSWORDS = st.one_of(
     st.text(max_size=7),
     st.integers(10**8, 10**20).map(str),
 )
-GOOD_MEMBER = {"username": "new-member", "password": "a-long-unusual-passphrase-93", "role": "viewer"}
+BAD_EMAILS = st.one_of(
+    st.sampled_from(["", " ", "not-an-address", "a@", "@example.com", "a b@example.com", bad.SCRIPT, "a\x00@b.com"]),
+    st.builds(lambda t: f"{t}@example.com", bad.oversized(300)),
+)
+GOOD_MEMBER = {
+    "username": "new-member",
+    "email": "new-member@example.com",
+    "password": "a-long-unusual-passphrase-93",
+    "role": "viewer",
+}
 
 
 def a_member_was_added(response) -> bool:
@@ -49,13 +58,14 @@ def a_member_was_added(response) -> bool:
 
 @settings(FUZZ, max_examples=400)
 @given(
-    field=st.sampled_from(["username", "password", "role"]),
+    field=st.sampled_from(["username", "email", "password", "role"]),
     username=BAD_USERNAMES,
+    email=BAD_EMAILS,
     password=BAD_PASSWORDS,
     role=bad.bad_choice.filter(lambda r: r not in ROLES),
 )
-def test_it_refuses_bad_new_members(ada, members, field, username, password, role):
-    data = GOOD_MEMBER | {field: {"username": username, "password": password, "role": role}[field]}
+def test_it_refuses_bad_new_members(ada, members, field, username, email, password, role):
+    data = GOOD_MEMBER | {field: {"username": username, "email": email, "password": password, "role": role}[field]}
     if field == "username" and data["username"].strip().lower() == "new-member":
         data["username"] = "otto"  # still taken
     refused_with_message(ada.send("POST", "/team/", data, accepted=a_member_was_added))

@@ -1,8 +1,11 @@
 """Object access by guessing ids: another member, or another Plcloud user or account, asks for
 every id-taking URL of someone else's object. Each answers 404 (403 where the role decides) and
-the page holds nothing of the object; no action changes it.
+the page holds nothing of the object; no action changes it. A job and its export belong to the
+Plcloud account (tenant) they were made under: its other members read them (jobs.selectors), but
+only an operator acts on a teammate's.
 """
 
+import gzip
 import uuid
 
 import pytest
@@ -80,26 +83,36 @@ def guess(client, user, method: str, url: str, markers: list[str], allowed: set[
     return response
 
 
-def test_nobody_else_sees_or_acts_on_a_members_job(client, world):
+def test_only_the_tenants_members_see_a_members_job_and_only_an_operator_acts_on_it(client, world):
     job, m = world["job"], world["members"]
-    ids = [job.pk, job.pk + 1, job.pk + 1000, 2**31, 2**63 - 1]
+    others = [job.pk + 1, job.pk + 1000, 2**31, 2**63 - 1]
     for user, read, act in (
         (m["viewer"], {404}, {404}),  # the job is looked up first: a viewer may retry their own exports
         (m["tina"], {404}, {404}),
-        (m["admin"], {404}, {404}),  # jobs are their owner's, even for an admin
+        (m["admin"], {404}, {404}),
         (m["outsider"], {403}, {403}),
     ):
-        for job_id in ids:
+        for job_id in others:
             guess(client, user, "GET", f"/jobs/{job_id}/", world["otto_markers"], read)
             guess(client, user, "GET", f"/jobs/{job_id}/progress/", world["otto_markers"], read)
             guess(client, user, "POST", f"/jobs/{job_id}/retry/", world["otto_markers"], act)
+    # Another Plcloud account, or no role: as if it did not exist.
+    for user, answer in ((m["tina"], {404}), (m["outsider"], {403})):
+        guess(client, user, "GET", f"/jobs/{job.pk}/", world["otto_markers"], answer)
+        guess(client, user, "GET", f"/jobs/{job.pk}/progress/", world["otto_markers"], answer)
+        guess(client, user, "POST", f"/jobs/{job.pk}/retry/", world["otto_markers"], answer)
+    # A viewer of the same account reads it (and who made it), and may not retry it.
+    page = guess(client, m["viewer"], "GET", f"/jobs/{job.pk}/", [], {200}).content.decode()
+    assert job.domain_name in page and "otto" in page and "Retry failed items" not in page
+    guess(client, m["viewer"], "POST", f"/jobs/{job.pk}/retry/", [], {403})
+    # So does the account's admin: the guesses were aimed right.
+    assert job.domain_name in guess(client, m["admin"], "GET", f"/jobs/{job.pk}/", [], {200}).content.decode()
     assert Job.objects.count() == 1  # nothing retried
-    # The owner does see it: the guesses were aimed right.
-    client.force_login(m["operator"])
-    assert world["job"].domain_name in client.get(f"/jobs/{job.pk}/").content.decode()
 
 
-def test_nobody_else_sees_downloads_cancels_or_reruns_a_members_export(client, world, settings, tmp_path):
+def test_only_the_tenants_members_see_or_download_a_members_export_and_a_viewer_cannot_act_on_it(
+    client, world, settings, tmp_path
+):
     from datetime import timedelta
 
     from jobs import exports, services
@@ -119,18 +132,25 @@ def test_nobody_else_sees_downloads_cancels_or_reruns_a_members_export(client, w
     path = exports.served_path(finished.export)
     assert path is not None, (finished.state, finished.error)
     markers = [*world["otto_markers"], "client_ip", finished.export.file_name]
-    for user, allowed in ((m["viewer"], {404}), (m["tina"], {404}), (m["admin"], {404}), (m["outsider"], {403})):
+    for user, allowed in ((m["tina"], {404}), (m["outsider"], {403})):
         for job in (finished, running):
             guess(client, user, "GET", f"/jobs/{job.pk}/", markers, allowed)
             guess(client, user, "GET", f"/jobs/{job.pk}/progress/", markers, allowed)
             guess(client, user, "GET", f"/jobs/{job.pk}/download/", markers, allowed)
             guess(client, user, "POST", f"/jobs/{job.pk}/cancel/", markers, allowed)
             guess(client, user, "POST", f"/jobs/{job.pk}/retry/", markers, allowed)
+    # The account's viewer reads both and downloads the file, but cancels and reruns neither.
+    vera = m["viewer"]
+    for job in (finished, running):
+        guess(client, vera, "GET", f"/jobs/{job.pk}/", [], {200})
+        guess(client, vera, "POST", f"/jobs/{job.pk}/cancel/", [], {403})
+        guess(client, vera, "POST", f"/jobs/{job.pk}/retry/", [], {403})
+    client.force_login(vera)
+    downloaded = client.get(f"/jobs/{finished.pk}/download/")
+    assert downloaded.status_code == 200 and b"client_ip" in gzip.decompress(b"".join(downloaded.streaming_content))
     running.refresh_from_db()
     assert running.state == "queued" and not running.export.cancel_requested
-    assert Job.objects.filter(owner=otto, kind="export").count() == 2 and path.exists()
-    client.force_login(otto)  # the guesses were aimed right: the owner downloads it
-    assert client.get(f"/jobs/{finished.pk}/download/").status_code == 200
+    assert Job.objects.filter(kind="export").count() == 2 and path.exists()
 
 
 def test_nobody_reads_or_exports_another_accounts_request_log(client, world):
@@ -165,16 +185,18 @@ def test_nobody_else_sees_or_acts_on_a_members_ticket(client, world):
     )
 
 
-def test_nobody_else_sees_a_members_notifications_audit_rows_or_connection(client, world):
+def test_nobody_else_sees_a_members_notifications_or_connection_nor_another_account_its_audit_rows(client, world):
     m = world["members"]
     for user in (m["viewer"], m["tina"]):
         guess(client, user, "GET", "/tickets/notifications/", world["otto_markers"], {200})
         guess(client, user, "POST", "/tickets/notifications/read/", world["otto_markers"], {302})
-        guess(client, user, "GET", f"/audit/?obj={world['ticket']['id']}", world["otto_markers"], {200})
-        # (The filter box shows "otto" as typed: only the rows' own content counts here.)
-        guess(client, user, "GET", "/audit/?actor=otto&action=ticket", [world["ticket"]["id"]], {200})
         guess(client, user, "GET", "/connection/", ["demo-shop", m["operator"].plcloud.plcloud_user_id], {200})
         guess(client, user, "POST", "/connection/disconnect/", world["otto_markers"], {302})
+    # The audit rows are the account's: its viewer reads them, another account's member does not.
+    guess(client, m["tina"], "GET", f"/audit/?obj={world['ticket']['id']}", world["otto_markers"], {200})
+    # (The filter box shows "otto" as typed: only the rows' own content counts here.)
+    guess(client, m["tina"], "GET", "/audit/?actor=otto&action=ticket", [world["ticket"]["id"]], {200})
+    assert "otto" in guess(client, m["viewer"], "GET", "/audit/?actor=otto&action=ticket", [], {200}).content.decode()
     guess(client, m["outsider"], "GET", "/tickets/notifications/", world["otto_markers"], {403})
     guess(client, m["outsider"], "GET", "/audit/", world["otto_markers"], {403})
     assert Notification.objects.filter(user=m["operator"], read_at__isnull=True).count() == 1
