@@ -26,7 +26,8 @@ def test_a_jobs_pages_show_words_not_codes(op, operator, www, language):
     domain = op.get(f"/cdn/{www['domainId']}/").content.decode()
     assert f'<html lang="{language}">' in detail
     assert f'<span class="status job-failed" id="job-state">{state}</span>' in detail
-    assert f'<td class="state">{failed}</td>' in detail and f"<td>{reason}</td>" in detail
+    # The state in words, after a mark that screen readers skip (the word says it).
+    assert f'<span aria-hidden="true">✗ </span>{failed}</span></td>' in detail and f"<td>{reason}</td>" in detail
     assert "origin answered 404" not in detail and ">failed<" not in detail
     assert f'<span class="status job-failed">{state}</span>' in listing and f"<td>{kind}</td>" in listing
     assert f"{kind} · {state}" in domain
