@@ -16,6 +16,8 @@ RANK = {Role.VIEWER: 1, Role.OPERATOR: 2, Role.ADMIN: 3}
 class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # An IANA name (accounts.zones); blank: the panel's TIME_ZONE, whatever it is set to later.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("membership")

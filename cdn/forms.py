@@ -8,6 +8,8 @@ from cdn import validators
 from cdn.log_filters import CACHE_STATES, STATUS_CLASSES, LogType
 
 MAX_LOG_WINDOW_DAYS = 31
+# What an <input type="datetime-local"> shows and sends.
+LOCAL = "%Y-%m-%dT%H:%M"
 
 AREAS = [("cn", _("Mainland China (cn)")), ("hk", _("Hong Kong (hk)")), ("ov", _("Overseas (ov)"))]
 TYPES = [("web", _("Web")), ("download", _("Download")), ("media", _("Media"))]
@@ -132,8 +134,9 @@ class LogWindowForm(forms.Form):
     """A window of a domain's request log and the panel's filters (also what an export takes)."""
 
     log_type = forms.ChoiceField(label=_("Log"), choices=LogType.choices, initial=LogType.CACHE)
-    start_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    end_at = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    # Read in the member's time zone (accounts.middleware), stored and sent to Plcloud in UTC.
+    start_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(LOCAL, attrs={"type": "datetime-local"}))
+    end_at = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(LOCAL, attrs={"type": "datetime-local"}))
     status_class = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any"))] + [(s, s) for s in STATUS_CLASSES]
     )

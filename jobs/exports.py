@@ -21,11 +21,11 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdn.log_filters import matcher
+from cdn.units import data_size
 from jobs.models import Export
 from plcloud.log_window import LogWindow, Piece, Position, Sizing
 
@@ -77,7 +77,7 @@ def _check_room(adding: int) -> None:
                 "The export stopped: its file would take the export folder past the %(budget)s it may use. "
                 "Export a shorter window or fewer entries, or try again once older exports have expired."
             )
-            % {"budget": filesizeformat(budget)}
+            % {"budget": data_size(budget)}
         )
 
 

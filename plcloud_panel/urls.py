@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from accounts import views as accounts_views
 from ops import views as ops_views
 from plcloud_panel.converters import PlcloudIdConverter
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/settings/", accounts_views.member_settings, name="member-settings"),
     path("connection/", include("connections.urls")),
     path("team/", include("accounts.urls")),
     path("audit/", include("audit.urls")),

@@ -1,15 +1,11 @@
+"""Numbers on pages, one filter each for all of them (cdn.units): ``count`` for requests and
+other counts, ``data_size`` for bytes, ``bit_rate`` for bandwidth."""
+
 from django import template
-from django.utils.formats import number_format
+
+from cdn import units
 
 register = template.Library()
-
-
-@register.filter
-def gigabytes(value) -> str:
-    """Bytes as GB with two decimals, in the reader's number format."""
-    return number_format((int(value or 0)) / 1024**3, 2)
-
-
-@register.filter
-def megabits(value) -> str:
-    return number_format((int(value or 0)) / 1_000_000, 2)
+register.filter("count", units.count)
+register.filter("data_size", units.data_size)
+register.filter("bit_rate", units.bit_rate)
