@@ -57,4 +57,7 @@ def display(value: object) -> str:
 def machine(value: object) -> str:
     """A time for a ``<time datetime>`` attribute: ISO 8601 in UTC; "" for what is not a time."""
     when = moment(value)
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z") if when else ""
+    if when is None:
+        return ""
+    spec = "milliseconds" if when.microsecond else "seconds"  # as Plcloud writes them
+    return when.astimezone(UTC).isoformat(timespec=spec).replace("+00:00", "Z")

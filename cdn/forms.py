@@ -135,8 +135,12 @@ class LogWindowForm(forms.Form):
 
     log_type = forms.ChoiceField(label=_("Log"), choices=LogType.choices, initial=LogType.CACHE)
     # Read in the member's time zone (accounts.middleware), stored and sent to Plcloud in UTC.
-    start_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(LOCAL, attrs={"type": "datetime-local"}))
-    end_at = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(LOCAL, attrs={"type": "datetime-local"}))
+    start_at = forms.DateTimeField(
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL)
+    )
+    end_at = forms.DateTimeField(
+        label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL)
+    )
     status_class = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any"))] + [(s, s) for s in STATUS_CLASSES]
     )
