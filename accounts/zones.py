@@ -49,9 +49,12 @@ def moment(value: object) -> datetime | None:
 
 def display(value: object) -> str:
     """A time as the member reads it: in their zone, with the zone's UTC offset, in the format of
-    the page's language; "" for what is not a time."""
+    the page's language. A text that is not an ISO 8601 time is shown as Plcloud wrote it; "" for
+    anything else."""
     when = moment(value)
-    return date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else ""
+    if when is None:
+        return value if isinstance(value, str) else ""
+    return date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
 def machine(value: object) -> str:
