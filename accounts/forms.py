@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import zones
@@ -50,5 +49,5 @@ class TimeZoneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        default = format_lazy(_("The panel's time zone ({zone})"), zone=settings.TIME_ZONE)
+        default = _("The panel's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
         self.fields["time_zone"].choices = [("", default)] + [(name, name) for name in zones.names()]

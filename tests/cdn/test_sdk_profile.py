@@ -45,7 +45,8 @@ def test_a_recharge_works_and_its_answers_balance_is_shown_with_its_time(op, san
     text = op.post("/cdn/balance/", {"flow": "40", "confirm": "on"}, follow=True).content.decode()
     assert balance_upstream(sandbox) == before + 40
     assert f"Recharged 40 GB; the balance is now {before + 40} GB." in text
-    said = re.search(r"After the recharge at (\d{4}-\d\d-\d\d \d\d:\d\d), Plcloud said (\d+) GB were left", text)
+    at = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+0000"
+    said = re.search(rf"After the recharge at ({at}), Plcloud said (\d+) GB were left", text)
     assert said and int(said.group(2)) == before + 40
     assert "traffic since then is not taken off" in text and "it lasts about" not in text
     assert AuditEntry.objects.get(action="cdn.recharge").detail == {"flow_gb": 40, "balance_gb": before + 40}
