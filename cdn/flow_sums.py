@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from cdn.balance import Balance
 from cdn.models import AccountFlow
 from cdn.objects import Domain, FlowPoint
-from cdn.traffic import PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
+from cdn.traffic import GB, PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
 from connections.breaker import CacheBreaker
 from connections.problems import ReconnectNeeded, explain
 from connections.services import client_for
@@ -66,9 +66,12 @@ class Sums:
         return self.row.domain_count - self.row.unread_count
 
     @property
-    def areas(self) -> list[tuple[str, int]]:
-        """(area, bytes), by area."""
-        return sorted(self.row.areas.items())
+    def flow_gb(self) -> float:
+        return self.row.flow / GB
+
+    @property
+    def areas_gb(self) -> list[tuple[str, float]]:
+        return [(area, flow / GB) for area, flow in sorted(self.row.areas.items())]
 
     @property
     def unnamed(self) -> int:
