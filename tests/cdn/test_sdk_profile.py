@@ -81,7 +81,7 @@ def test_a_longer_period_of_a_domains_traffic_says_plcloud_gave_the_last_24_hour
     page = op.get(f"/cdn/{busy_id(demo)}/flow/", {"period": "7d"}).content.decode()
     assert page.count("<tr><td><time datetime=") == 288
     assert "Plcloud gave the last 24 hours, not the 7 days asked for: these figures are for that time only." in page
-    start, end = re.search(r"The figures cover (\S+ \S+) to (\S+ \S+)\.", page).groups()
+    start, end = re.search(r"The figures cover (\S+ \S+) UTC\+0000 to (\S+ \S+) UTC\+0000\.", page).groups()
     assert datetime.fromisoformat(end) - datetime.fromisoformat(start) == timedelta(hours=24)
     day = op.get(f"/cdn/{busy_id(demo)}/flow/", {"period": "24h"}).content.decode()
     assert "The figures cover" in day and 'id="covered-short"' not in day
@@ -92,7 +92,7 @@ def test_the_accounts_week_is_not_presented_as_a_week(op, operator):
     read_account_flow(operator.pk, operator.plcloud.tenant_id, "7d")
     page = op.get("/cdn/traffic/", {"period": "7d"}).content.decode()
     assert "Plcloud gave the last 24 hours, not the 7 days asked for" in page
-    start, end = re.search(r"The figures cover (\S+ \S+) to (\S+ \S+)\.", page).groups()
+    start, end = re.search(r"The figures cover (\S+ \S+) UTC\+0000 to (\S+ \S+) UTC\+0000\.", page).groups()
     assert datetime.fromisoformat(end) - datetime.fromisoformat(start) == timedelta(hours=24)
 
 
