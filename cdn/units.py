@@ -29,11 +29,11 @@ def _scaled(value, step: int, units: tuple[str, ...]) -> str:
         amount /= step
         unit += 1
     number = count(amount) if unit == 0 else number_format(round(amount, 2), 2, force_grouping=True)
-    return f"{number} {units[unit]}"
+    return f"{number}\xa0{units[unit]}"  # a no-break space: a number is never parted from its unit
 
 
 def data_size(value) -> str:
-    """Bytes: 512 B, 1.50 KB, 73.40 MB, 1,234.00 TB."""
+    """Bytes: 512 B, 1.50 KB, 73.40 MB, 1,234.00 TB (each with a no-break space)."""
     return _scaled(value, 1024, SIZE_UNITS)
 
 

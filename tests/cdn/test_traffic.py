@@ -12,7 +12,7 @@ def test_it_draws_and_tabulates_a_domains_flow_with_totals(op, demo, wire):
     page = op.get(f"/cdn/{busy_id(demo)}/flow/").content.decode()
     assert "<svg" in page and "<polyline" in page
     assert page.count("<tr><td><time datetime=") == 288
-    assert re.search(r"<dt>Traffic</dt><dd>[\d,.]+ (KB|MB|GB|TB)</dd>", page)
+    assert re.search(r"<dt>Traffic</dt><dd>[\d,.]+\xa0(KB|MB|GB|TB)</dd>", page)
     assert "The figures cover" in page and 'id="covered-short"' not in page
     weekly = op.get(f"/cdn/{busy_id(demo)}/flow/", {"period": "7d"}).content.decode()
     if wire == "sdk":  # the SDK's flow call has no window: the last day, and the page says so

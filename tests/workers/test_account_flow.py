@@ -55,7 +55,7 @@ def in_units(size: int) -> str:
     power = 0
     while size >= 1024 ** (power + 1) and power < len(units) - 1:
         power += 1
-    return f"{size} B" if power == 0 else f"{size / 1024**power:,.2f} {units[power]}"
+    return f"{size}\xa0B" if power == 0 else f"{size / 1024**power:,.2f}\xa0{units[power]}"
 
 
 def kept_sums():
@@ -150,4 +150,4 @@ def test_the_page_names_the_domains_whose_flow_plcloud_failed(broker, op, operat
     assert set(named) <= failed and len(named) == min(len(failed), 20)
     assert int(said[4] or 0) == len(failed) - len(named)
     read = len(names) - len(failed)
-    assert re.search(rf"[\d,.]+ (B|KB|MB|GB|TB) over {read} domains?</p>", page)
+    assert re.search(rf"[\d,.]+\xa0(B|KB|MB|GB|TB) over {read} domains?</p>", page)
