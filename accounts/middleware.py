@@ -1,9 +1,12 @@
-"""A member added by an admin with an initial password changes it before anything else."""
+"""The member's own conditions on every page: the initial password changed before anything else,
+and times in their time zone."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts import zones
 from accounts.services import must_change_password
 
 # What a member who must change their password may still reach: the change itself, signing out
@@ -29,3 +32,21 @@ class PasswordChangeRequiredMiddleware:
         if request.headers.get("HX-Request"):
             return HttpResponse(status=204, headers={"HX-Redirect": target})
         return redirect(target)
+
+
+class MemberTimeZoneMiddleware:
+    """Pages and forms in the member's time zone (accounts.zones); the panel's for anyone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = zones.of(getattr(request, "user", None))
+        if chosen is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(chosen)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -19,6 +19,8 @@ class Membership(models.Model):
     # Set when an admin adds the member with an initial password: until they choose their own,
     # every page sends them to the password change (accounts.middleware).
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # An IANA name (accounts.zones); blank: the panel's TIME_ZONE, whatever it is set to later.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("membership")

@@ -132,3 +132,12 @@ def end_sessions(*, user) -> int:
             store(session.session_key).delete()
             ended += 1
     return ended
+
+
+def set_time_zone(*, user, time_zone: str) -> None:
+    """The member's own time zone for pages (accounts.zones); blank for the panel's. A display
+    preference of their own, so not audited. A superuser without a membership gets one: their
+    role stays Admin (role_of), whatever the row holds."""
+    Membership.objects.update_or_create(
+        user=user, defaults={"time_zone": time_zone}, create_defaults={"time_zone": time_zone, "role": Role.VIEWER}
+    )

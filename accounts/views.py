@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import AddMemberForm, RoleForm
+from accounts.forms import AddMemberForm, RoleForm, TimeZoneForm
 from accounts.models import Role
 from accounts.roles import role_of, role_required
 
@@ -91,3 +92,15 @@ def set_active(request, pk: int):
         )
         messages.success(request, text % name)
     return redirect("team")
+
+
+@role_required(Role.VIEWER)
+def member_settings(request):
+    """The member's own settings: their time zone (their password has its own page)."""
+    chosen = getattr(getattr(request.user, "membership", None), "time_zone", "")
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": chosen})
+    if request.method == "POST" and form.is_valid():
+        services.set_time_zone(user=request.user, time_zone=form.cleaned_data["time_zone"])
+        messages.success(request, _("Settings saved."))
+        return redirect("member-settings")
+    return render(request, "accounts/settings.html", {"form": form, "now": timezone.now()})

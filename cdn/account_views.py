@@ -14,6 +14,7 @@ from accounts.roles import has_role, role_required
 from cdn import flow_sums, selectors, services, traffic
 from cdn.forms import BudgetAlertForm, CommonUrlsForm, RechargeForm
 from cdn.models import BudgetAlert
+from cdn.units import count
 from connections.problems import explain
 from connections.request_client import client_for_request
 from plcloud import PlcloudError
@@ -34,10 +35,10 @@ def balance(request):
                 form.add_error(None, explain(error).message)
             else:
                 if balance_gb is None:
-                    messages.success(request, _("Recharged %(flow)s GB.") % {"flow": flow})
+                    messages.success(request, _("Recharged %(flow)s GB.") % {"flow": count(flow)})
                 else:
                     text = _("Recharged %(flow)s GB; the balance is now %(balance)s GB.")
-                    messages.success(request, text % {"flow": flow, "balance": floatformat(balance_gb, -2)})
+                    messages.success(request, text % {"flow": count(flow), "balance": floatformat(balance_gb, "-2g")})
                 return redirect("cdn:balance")
     # At most one balance call (cdn/balance.py); the week's traffic is the kept sum
     # (cdn/flow_sums.py), never read here.

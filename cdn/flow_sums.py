@@ -76,9 +76,9 @@ class Sums:
         return self.row.flow / GB
 
     @property
-    def areas_gb(self) -> list[tuple[str, float]]:
-        """Each area's word (Plcloud's code when the panel has none) and its traffic in GB."""
-        return [(area_label(area), flow / GB) for area, flow in sorted(self.row.areas.items())]
+    def areas(self) -> list[tuple[str, int]]:
+        """(the area in words, bytes), by area code."""
+        return [(area_label(area), flow) for area, flow in sorted(self.row.areas.items())]
 
     @property
     def previous_gb(self) -> float | None:

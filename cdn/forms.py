@@ -12,6 +12,8 @@ from cdn.objects import AREA_LABELS, TYPE_LABELS
 
 MAX_LOG_WINDOW_DAYS = 31
 MAX_TRAFFIC_DAYS = 31  # a flow call's longest window (docs/plcloud-api.md)
+# What an <input type="datetime-local"> shows and sends.
+LOCAL = "%Y-%m-%dT%H:%M"
 
 # The words of cdn.objects, the area's code after it (the ICP messages name mainland China by it).
 AREAS = [(code, format_lazy("{} ({})", label, code)) for code, label in AREA_LABELS.items()]
@@ -170,8 +172,13 @@ class LogWindowForm(forms.Form):
     """A window of a domain's request log and the panel's filters (also what an export takes)."""
 
     log_type = forms.ChoiceField(label=_("Log"), choices=LogType.choices, initial=LogType.CACHE)
-    start_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    end_at = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    # Read in the member's time zone (accounts.middleware), stored and sent to Plcloud in UTC.
+    start_at = forms.DateTimeField(
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL)
+    )
+    end_at = forms.DateTimeField(
+        label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL)
+    )
     status_class = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any"))] + [(s, s) for s in STATUS_CLASSES]
     )

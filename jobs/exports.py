@@ -22,12 +22,12 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdn.log_filters import matcher
 from cdn.log_stats import Tally
+from cdn.units import data_size
 from jobs import reasons
 from jobs.models import Export
 from plcloud.log_window import LogWindow, Piece, Position, Sizing
@@ -75,7 +75,7 @@ def stored_bytes() -> int:
 def _check_room(adding: int) -> None:
     budget = settings.EXPORT_DISK_BUDGET_MB * MB
     if stored_bytes() + adding > budget:
-        raise OutOfRoom(_(reasons.OUT_OF_ROOM) % {"budget": filesizeformat(budget)})
+        raise OutOfRoom(_(reasons.OUT_OF_ROOM) % {"budget": data_size(budget)})
 
 
 def _private_folder(folder: Path) -> None:

@@ -21,11 +21,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Sum
 from django.db.models.functions import Greatest
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cdn.units import data_size
 from jobs import exports
 from jobs.errors import Refused
 from jobs.models import Export, Job, Kind, State
@@ -64,7 +64,7 @@ def check_export(user) -> None:
                     "Your exports of the last 24 hours take %(used)s; a member may export %(limit)s a day. "
                     "Export again once some of them are more than 24 hours old."
                 )
-                % {"used": filesizeformat(used), "limit": filesizeformat(daily)}
+                % {"used": data_size(used), "limit": data_size(daily)}
             ]
         )
     budget = settings.EXPORT_DISK_BUDGET_MB * exports.MB
@@ -77,8 +77,8 @@ def check_export(user) -> None:
                     "Files are deleted %(hours)s hours after their export ends; try again later."
                 )
                 % {
-                    "stored": filesizeformat(stored),
-                    "budget": filesizeformat(budget),
+                    "stored": data_size(stored),
+                    "budget": data_size(budget),
                     "hours": settings.EXPORT_EXPIRY_HOURS,
                 }
             ]

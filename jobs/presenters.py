@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import zones
 from jobs.models import ItemState, Job, State
 
 MAX_LINES = 50  # keeps the description well under the ticket's 10,000 characters
@@ -64,7 +65,7 @@ def ticket_prefill(job: Job) -> str:
     }
     lines = [
         _("Panel %(label)s, state %(state)s, created %(created)s.")
-        % {"label": ticket_label(job), "state": job.get_state_display(), "created": job.created_at.isoformat()},
+        % {"label": ticket_label(job), "state": job.get_state_display(), "created": zones.display(job.created_at)},
         _("Upstream ids: %(ids)s") % {"ids": ", ".join(map(str, job.upstream_ids)) or "-"},
     ]
     if job.error:

@@ -12,6 +12,7 @@ import binascii
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -85,6 +86,14 @@ def choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value.upper() not in choices:
         raise _bad(name, value, "one of " + ", ".join(choices))
     return value.upper()
+
+
+def time_zone(name: str, default: str) -> str:
+    """An IANA time zone name that this Python knows (Asia/Shanghai, UTC)."""
+    value = _env.str(name, default=default).strip()
+    if value not in available_timezones():
+        raise _bad(name, value, "a time zone name such as Asia/Shanghai or UTC")
+    return value
 
 
 def http_url(name: str, default: str) -> str:

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after the member is known; below WhiteNoise and /health/, so static files stay cacheable.
     "plcloud_panel.cache_headers.NeverCacheForMembersMiddleware",
+    # The member's time zone for the page and its forms (accounts.zones).
+    "accounts.middleware.MemberTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A member still on the initial password an admin gave them changes it before anything else.
     "accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -173,9 +175,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env.raw("TIME_ZONE", "UTC")
+# The panel's time zone: a member who chose none in their settings (accounts.zones) sees times in it.
+TIME_ZONE = env.time_zone("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One format for times in each language, numbers grouped by thousands in both (plcloud_panel/formats).
+FORMAT_MODULE_PATH = ["plcloud_panel.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts_views.password_change, name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/settings/", accounts_views.member_settings, name="member-settings"),
     path("connection/", include("connections.urls")),
     path("team/", include("accounts.urls")),
     path("audit/", include("audit.urls")),

@@ -46,7 +46,8 @@ def test_a_recharge_works_and_its_answers_balance_is_shown_with_its_time(op, san
     text = op.post("/cdn/balance/", {"flow": "40", "confirm": "on"}, follow=True).content.decode()
     assert balance_upstream(sandbox) == before + 40
     assert f"Recharged 40 GB; the balance is now {before + 40} GB." in text
-    said = re.search(r"After the recharge at (\d{4}-\d\d-\d\d \d\d:\d\d), Plcloud said (\d+) GB were left", text)
+    at = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+0000"
+    said = re.search(rf"After the recharge at ({at}), Plcloud said (\d+) GB were left", text)
     assert said and int(said.group(2)) == before + 40
     assert "traffic since then is not taken off" in text and "it lasts about" not in text
     assert AuditEntry.objects.get(action="cdn.recharge").detail == {"flow_gb": 40, "balance_gb": before + 40}
@@ -81,7 +82,7 @@ def test_a_longer_period_of_a_domains_traffic_says_plcloud_gave_the_last_24_hour
     page = op.get(f"/cdn/{busy_id(demo)}/flow/", {"period": "7d"}).content.decode()
     assert len(chart_data(page, "traffic-chart")["t"]) == 288  # the same day from each of the calls, once
     assert "Plcloud gave the last 24 hours only, not all the time asked for" in page
-    start, end = re.search(r"The figures cover (\S+ \S+) to (\S+ \S+)\.", page).groups()
+    start, end = re.search(r"The figures cover (\S+ \S+) UTC\+0000 to (\S+ \S+) UTC\+0000\.", page).groups()
     assert datetime.fromisoformat(end) - datetime.fromisoformat(start) == timedelta(hours=24)
     day = op.get(f"/cdn/{busy_id(demo)}/flow/", {"period": "24h"}).content.decode()
     assert "The figures cover" in day and 'id="covered-short"' not in day
@@ -92,7 +93,7 @@ def test_the_accounts_week_is_not_presented_as_a_week(op, operator):
     read_account_flow(operator.pk, operator.plcloud.tenant_id, "7d")
     page = op.get("/cdn/traffic/", {"period": "7d"}).content.decode()
     assert "Plcloud gave the last 24 hours, not the 7 days asked for" in page
-    start, end = re.search(r"The figures cover (\S+ \S+) to (\S+ \S+)\.", page).groups()
+    start, end = re.search(r"The figures cover (\S+ \S+) UTC\+0000 to (\S+ \S+) UTC\+0000\.", page).groups()
     assert datetime.fromisoformat(end) - datetime.fromisoformat(start) == timedelta(hours=24)
 
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from cdn.objects import Domain
+from cdn.units import data_size
 from jobs import services
 from jobs.errors import Refused
 from jobs.models import Job
@@ -91,8 +91,8 @@ def test_an_export_that_crosses_the_daily_bytes_finishes_and_the_next_waits_a_da
     assert big.state == "succeeded" and big.export.size > MB  # not stopped: see jobs.limits
     answer = op.post(f"/cdn/{www['domainId']}/logs/export/", form())
     assert refused(answer) == (
-        f"Your exports of the last 24 hours take {filesizeformat(big.export.size)}; a member may export "
-        f"{filesizeformat(MB)} a day. Export again once some of them are more than 24 hours old."
+        f"Your exports of the last 24 hours take {data_size(big.export.size)}; a member may export "
+        f"{data_size(MB)} a day. Export again once some of them are more than 24 hours old."
     )
     assert export_jobs(operator).count() == 1
     Job.objects.filter(pk=big.pk).update(created_at=timezone.now() - timedelta(hours=24, minutes=1))
@@ -119,7 +119,7 @@ def test_a_full_export_folder_refuses_new_exports_for_everyone(op, operator, www
     other.mkdir(parents=True)
     (other / "job-1.csv.gz").write_bytes(b"\0" * MB)
     assert refused(op.post(f"/cdn/{www['domainId']}/logs/export/", form())) == (
-        f"The export folder is full: its files take {filesizeformat(MB)} of the {filesizeformat(MB)} "
+        f"The export folder is full: its files take {data_size(MB)} of the {data_size(MB)} "
         "the panel may use. Files are deleted 72 hours after their export ends; try again later."
     )
     assert not export_jobs(operator).exists()
@@ -135,7 +135,7 @@ def test_a_running_export_stops_before_the_folder_passes_its_budget(op, operator
     )
     assert job.state == "failed"
     message = (
-        f"The export stopped: its file would take the export folder past the {filesizeformat(MB)} it may use. "
+        f"The export stopped: its file would take the export folder past the {data_size(MB)} it may use. "
         "Export a shorter window or fewer entries, or try again once older exports have expired."
     )
     assert job.error == message

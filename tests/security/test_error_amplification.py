@@ -175,7 +175,7 @@ def test_a_body_past_every_forms_caps_is_refused_early_with_a_page_of_the_panels
     status, page = answered(otto, url, fields | {name: text}, accepted=accepted)
     assert status == 413
     assert "<h1>Too much to send at once</h1>" in page
-    assert "The panel reads at most 2.0\xa0MB in one form, and this was more." in page
+    assert "The panel reads at most 2.00\xa0MB in one form, and this was more." in page
     assert '<header class="top">' in page and "Sign out" in page  # the panel's own layout
 
 

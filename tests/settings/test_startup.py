@@ -41,6 +41,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ("EXPORT_MAX_ACTIVE", "0"),
         ("EXPORT_DAILY_MB", "lots"),
         ("EXPORT_DISK_BUDGET_MB", "-1"),
+        ("TIME_ZONE", "Beijing"),
     ],
 )
 def test_it_stops_on_a_bad_value_naming_the_variable(name, value):

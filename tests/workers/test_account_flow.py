@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from cdn.objects import display
-from cdn.traffic import GB, window
+from cdn.traffic import window
 from tests.helpers import wait_for
 from tests.worker_fixtures import panel_broker, redis_or_skip, worker_process
 
@@ -44,6 +44,18 @@ def page_calls(sandbox, client, path: str, **query) -> tuple[str, list[dict]]:
 
 def flow_calls(calls: list[dict]) -> list[dict]:
     return [call for call in calls if "/cdn/flow/" in call["path"]]
+
+
+READ_AT = r"Read at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+0000\."
+
+
+def in_units(size: int) -> str:
+    """Bytes as the page writes them (English): in the largest unit of 1,024 that keeps 1 or more."""
+    units = ["B", "KB", "MB", "GB", "TB"]
+    power = 0
+    while size >= 1024 ** (power + 1) and power < len(units) - 1:
+        power += 1
+    return f"{size}\xa0B" if power == 0 else f"{size / 1024**power:,.2f}\xa0{units[power]}"
 
 
 def kept_sums():
@@ -92,18 +104,18 @@ def test_the_dashboard_and_traffic_page_wait_on_no_flow_call_and_show_what_a_wor
     assert polled.status_code == 286 and "Read at" in polled.content.decode()
 
     home, calls = page_calls(sandbox, op, "/")
-    assert calls == [] and re.search(r"Read at \d\d:\d\d\.", home)
+    assert calls == [] and re.search(READ_AT, home)
     assert 'hx-get="/dashboard/traffic/"' not in home  # read: no longer polled
     balance, calls = page_calls(sandbox, op, "/dashboard/balance/")
     assert len(calls) == 1 and re.search(r"about [\d.]+ days at the last week's rate", balance), calls
     traffic, calls = page_calls(sandbox, op, "/cdn/traffic/")
-    assert calls == [] and re.search(r"Read at \d\d:\d\d\.", traffic)
+    assert calls == [] and re.search(READ_AT, traffic)
     # The figures are the wire's: every domain's flow over the window the worker read.
     sandbox.clear_faults()
     start, end, _interval = window("7d", now=row.read_at)
     series = [demo.cdn.flow(d["domainId"], start_at=start, end_at=end, interval=86400) for d in domains]
     total = sum(point["flow"] for points in series for point in points)
-    assert f"{total / GB:.2f} GB over {len(domains)} domains" in traffic
+    assert f"{in_units(total)} over {len(domains)} domains" in traffic
     assert "could not be read" not in traffic
 
 
@@ -144,4 +156,4 @@ def test_the_page_names_the_domains_whose_flow_plcloud_failed(broker, op, operat
     assert set(named) <= failed and len(named) == min(len(failed), 20)
     assert int(said[4] or 0) == len(failed) - len(named)
     read = len(names) - len(failed)
-    assert re.search(rf"[\d.]+ GB over {read} domains?</p>", page)
+    assert re.search(rf"[\d,.]+\xa0(B|KB|MB|GB|TB) over {read} domains?</p>", page)

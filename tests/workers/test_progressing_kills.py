@@ -24,7 +24,7 @@ from tests.report import count
 from tests.worker_fixtures import redis_or_skip, worker_process
 
 FAST = {"JOB_LEASE_SECONDS": "3", "JOB_REQUEUE_SECONDS": "2", "JOB_RECONCILE_SECONDS": "1", "JOB_MAX_CRASHES": "3"}
-SINCE = re.compile(r"Waiting for a worker since (\d\d:\d\d)")
+SINCE = re.compile(r"Waiting for a worker since \d{4}-\d\d-\d\d (\d\d:\d\d):\d\d UTC\+0000")
 END = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=3)
 
 
