@@ -93,7 +93,7 @@ class Sums:
         return {
             "unit": "bytes",
             "t": series.get("t", []),
-            "series": [{"label": a, "values": v} for a, v in areas.items()],
+            "series": [{"label": str(area_label(a)), "values": v} for a, v in areas.items()],
         }
 
     @property

@@ -36,5 +36,5 @@ def test_the_account_chart_draws_a_line_an_area(page, operator, connect_demo):
     worker_reads(operator, "7d")  # what the worker does with the task the page queued
     chart = page.locator("#account-chart")
     expect(chart).to_have_attribute("data-drawn", "1")
-    for area in ("cn", "hk", "ov"):
+    for area in ("Mainland China", "Hong Kong", "Overseas"):
         expect(chart.locator(".u-legend .u-series", has_text=area)).to_have_count(1)

@@ -32,11 +32,14 @@ def test_the_traffic_page_groups_requests_and_gives_traffic_and_bandwidth_in_uni
     page = unescape(op.get(f"/cdn/{www['domainId']}/flow/").content.decode())
     # 15 entries a second: a day's requests run into the millions, grouped by thousands.
     assert f"<dt>{requests}</dt>" in page
-    facts = re.findall(r"<dd>([^<]+)</dd>", page.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0])
-    flow, hits, peak = facts
+    facts = re.findall(r"<dd[^>]*>([^<]+)</dd>", page.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0])
+    flow, hits, peak, p95 = facts
     assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d\d\xa0(KB|MB|GB|TB)", flow), flow
     assert re.fullmatch(r"\d{1,3}(,\d{3})+", hits), hits
-    assert re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d\d)?\xa0(bit/s|Kbit/s|Mbit/s|Gbit/s)", peak), peak
+    for rate in (peak, p95):
+        assert re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d\d)?\xa0(bit/s|Kbit/s|Mbit/s|Gbit/s)", rate), rate
+    # The points' table, as it loads when opened.
+    page = unescape(op.get(f"/cdn/{www['domainId']}/flow/", {"part": "table"}).content.decode())
     row = re.search(r"<tr><td><time[^>]*>[^<]+</time></td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", page)
     assert row and row.group(1).endswith(("B", "KB", "MB", "GB")) and row.group(2).endswith("bit/s")
     assert re.fullmatch(r"\d{1,3}(,\d{3})*", row.group(3))

@@ -49,7 +49,7 @@ def test_the_domains_block_counts_the_states_plcloud_gives_and_names_those_confi
     for status, n in Counter(d["status"] for d in listed).items():
         assert f'<dt class="status-{status}">{status_label(status)}</dt><dd>{n}</dd>' in text
     assert "Configuring:" in text and name in text
-    assert re.search(r"Read at \d\d:\d\d\.", text)
+    assert re.search(r"Read at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+0000\.", text)
     sandbox.forget_requests()
     assert block(op, "domains") == text  # within the cache time: the same read, no call
     assert sandbox.calls() == []
