@@ -103,10 +103,18 @@ def test_the_dashboard_forecast_and_account_traffic_fill_in_without_a_reload_onc
     page, operator, connect_demo, worker, wire
 ):
     connect_demo(operator)
-    sign_in(page, "otto", PASSWORD)  # lands on the dashboard, which queues the week's read
+    sign_in(page, "otto", PASSWORD)  # lands on the dashboard, which queues the last 24 hours' read
+    page.evaluate("window.notReloaded = true")
+    traffic = page.locator("#block-traffic")
+    expect(traffic).to_contain_text("being read from Plcloud")
+    expect(traffic.locator("#traffic-peak")).to_contain_text("bit/s", timeout=30_000)
+    expect(traffic.get_by_text("Read at")).to_be_visible()
+    # The sdk profile has no balance read: the block says so.
+    balance = page.locator("#block-balance")
+    expect(balance).to_contain_text("GB prepaid traffic left" if wire == "default" else "offers no balance read")
+    assert page.evaluate("window.notReloaded") is True
+    page.goto("/cdn/balance/")  # its forecast card waits for the week's traffic, polled
     forecast = page.locator("#forecast")
-    # The sdk profile has no balance read: the card says so, and still fills in the week's traffic.
-    expect(forecast).to_contain_text("GB prepaid traffic left" if wire == "default" else "offers no balance read")
     page.evaluate("window.notReloaded = true")
     if wire == "default":
         expect(forecast).to_contain_text("more days", timeout=30_000)
@@ -115,6 +123,6 @@ def test_the_dashboard_forecast_and_account_traffic_fill_in_without_a_reload_onc
     page.goto("/cdn/traffic/?period=30d")
     sums = page.locator("#traffic-sums")
     page.evaluate("window.notReloaded = true")
-    expect(sums.get_by_role("cell", name="hk", exact=True)).to_be_visible(timeout=30_000)
+    expect(sums.get_by_role("cell", name="Hong Kong", exact=True)).to_be_visible(timeout=30_000)
     expect(sums.get_by_text("Read at")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
