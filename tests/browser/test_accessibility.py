@@ -158,4 +158,3 @@ def sign_in_as_ada(page) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page.locator("header nav")).to_be_visible()
-
