@@ -148,6 +148,14 @@ def test_every_page_has_no_accessibility_violation(a11y_page, axe_source, admin,
     expect(page.locator(".field-error").first).to_be_visible()
     check(page, axe_source, "new ticket, empty", found)
 
+    # A phone: the header's menu open, and the tables as cards.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for label, url in (("domain list, phone", "/cdn/"), ("job, phone", f"/jobs/{job.pk}/")):
+        page.goto(url)
+        page.locator("#menu-toggle").click()
+        expect(page.locator("header nav")).to_be_visible()
+        check(page, axe_source, f"{label}, menu open", found)
+
     assert found == {}, "\n".join(f"{line}: {problem}" for line, problems in found.items() for problem in problems)
 
 
