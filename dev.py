@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     processes: list[subprocess.Popen] = []
     for name, command in commands.items():
         say(f"starting the {name}")
-        processes.append(subprocess.Popen([str(PYTHON), *command], cwd=ROOT, env=env, start_new_session=True))
+        processes.append(start(command, env))
 
     code = 0
     # Ctrl-C, or a SIGTERM from a service manager: stop everything either way.
@@ -139,12 +139,12 @@ def run(args: argparse.Namespace) -> int:
         if not wait_for_http(f"{sandbox_url}/v2.0/", 60, processes) or not wait_for_http(panel_url, 60, processes):
             say("a process stopped or did not answer within 60 s; stopping")
             return 1
-        connect_admin_once(env)
+        connect_admin_once(env, f"{sandbox_url}/v2.0")
         print(
             f"\n  Plcloud Panel: {panel_url}\n"
             f"  {login}\n"
             f"  Plcloud sandbox: {sandbox_url}/v2.0  (user demo, password secreetword, tenant demo;\n"
-            f"                   'admin' is connected to it as demo on the first run)\n"
+            f"                   'admin' is connected to it as demo on the first run, and stays connected)\n"
             f"  Press Ctrl-C to stop everything.\n",
             flush=True,
         )
@@ -155,7 +155,9 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         say("stopping")
     finally:
-        stop(processes)
+        # The sandbox last: a task still running through a warm shutdown may be calling it.
+        stop(processes[1:])
+        stop(processes[:1])
     return code
 
 
@@ -163,38 +165,57 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def connect_admin_once(env: dict) -> None:
-    """On the first run, connect the quick start's admin to the sandbox so every page has data."""
+def connect_admin_once(env: dict, auth_url: str) -> None:
+    """On the first run, connect the quick start's admin to the sandbox so every page has data,
+    keeping the sandbox's password so that the connection outlives its token (an hour): the panel
+    signs in again by itself. Later runs only make a connection an earlier quick start made
+    without the password keep it; a member who disconnected, or connected another identity, is
+    left as they chose."""
     stamp = ROOT / "var" / ".quickstart-connected"
+    command = [str(PYTHON), "manage.py", "quickstart_connect", "--auth-url", auth_url]
     if stamp.exists():
-        return
+        command.append("--existing-only")
     result = subprocess.run(
-        [str(PYTHON), "manage.py", "plcloud_connect", "admin", "--plcloud-user", "demo", "--tenant", "demo"],
-        cwd=ROOT,
-        env={**env, "PLCLOUD_PASSWORD": "secreetword"},
-        capture_output=True,
-        text=True,
+        command, cwd=ROOT, env={**env, "PLCLOUD_PASSWORD": "secreetword"}, capture_output=True, text=True
     )
     if result.returncode == 0:
         stamp.touch()
-        say("connected 'admin' to the sandbox as demo")
+        if result.stdout.startswith("connected"):
+            say("connected 'admin' to the sandbox as demo (kept connected: the panel renews its token)")
     else:
         say(f"could not connect 'admin' to the sandbox: {result.stderr.strip()[-300:]}")
 
 
+def start(command: list[str], env: dict, **popen: object) -> subprocess.Popen:
+    """One of the quick start's processes, in a process group (a session) of its own: Ctrl-C at
+    the terminal reaches dev.py alone, which then stops each process the way it is meant to stop."""
+    return subprocess.Popen([str(PYTHON), *command], cwd=ROOT, env=env, start_new_session=True, **popen)
+
+
+# How long stopping may take before whatever is left is killed: a worker's warm shutdown waits for
+# the tasks it is running (and beat inside it for its last beat), a few seconds when idle.
+STOP_SECONDS = 15
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
+    """Stop each process as its own Ctrl-C would: SIGTERM to its main process only. Celery's main
+    process takes that as a warm shutdown, finishing its tasks and then ending its pool's processes
+    itself; a SIGTERM sent to the whole group would reach those pool processes first, and the
+    worker would report each as lost ("ForkPoolWorker exited with signal 15"). A process still
+    running after STOP_SECONDS is killed with its whole group."""
     # A second Ctrl-C (or a SIGTERM forwarded twice) must not cut this short and leave a server
-    # holding its port: stopping takes at most 15 s, then whatever is left is killed.
+    # holding its port.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for process in processes:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 15
+            process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
     for process in processes:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
+            # Its group is still led by it, so this reaches its own processes only.
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 

@@ -33,11 +33,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_id} {self.outcome}"
-
-    @property
-    def detail_pairs(self) -> list[tuple[str, object]]:
-        """The detail as (key, value) pairs for a page: any JSON renders, whatever its keys
-        (a key named "items" or "values" would shadow the dict's method in a template)."""
-        if isinstance(self.detail, dict):
-            return list(self.detail.items())
-        return [] if self.detail in (None, "", [], {}) else [("", self.detail)]

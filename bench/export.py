@@ -55,7 +55,7 @@ def last_whole_day() -> dict:
     return {"log_type": "cache", "start_at": end - timedelta(days=1), "end_at": end}
 
 
-def run_export(environment, user, domain, window: dict) -> dict:
+def run_export(environment, user, domain, window: dict, *, analyze: bool = False) -> dict:
     from cdn.objects import Domain
     from jobs import exports, services
     from jobs.models import Job
@@ -66,7 +66,7 @@ def run_export(environment, user, domain, window: dict) -> dict:
         wait_ready()
         idle = memory_kb(worker, "VmRSS")
         started = time.perf_counter()
-        job = services.submit_export(user=user, domain=Domain.from_wire(domain), window=window)
+        job = services.submit_export(user=user, domain=Domain.from_wire(domain), window=window, analyze=analyze)
         while not Job.objects.filter(pk=job.pk, state__in=("succeeded", "failed", "cancelled")).exists():
             if worker.poll() is not None or time.perf_counter() - started > 1800:
                 raise SystemExit("the export did not end within 30 minutes; see worker.log in the bench folder")
@@ -79,6 +79,11 @@ def run_export(environment, user, domain, window: dict) -> dict:
     if job.state != "succeeded":
         raise SystemExit(f"export {job.pk} {job.state}: {job.error}")
     path = exports.served_path(job.export)
+    counted = {}
+    if analyze:  # the count alone, again here, on the same file: its share of the job's time
+        began = time.perf_counter()
+        exports.analyze(job.export)
+        counted = {"entries": job.export.report["entries"], "count_seconds": time.perf_counter() - began}
     # Each line's 64-bit digest: a duplicate line is a duplicate entry (the sdk profile's entries
     # carry no seq), and 1.3 million digests fit in memory where the lines would not.
     seen: set[int] = set()
@@ -95,6 +100,7 @@ def run_export(environment, user, domain, window: dict) -> dict:
         "idle_mb": idle / 1024,
         "peak_mb": peak / 1024,
         "bytes": path.stat().st_size,
+        **counted,
     }
 
 
@@ -149,6 +155,7 @@ def main() -> list[str]:
         domain = next(d for d in client_for(user).cdn.list() if d["domainName"] == "www.demo-shop.com")
         small = run_export(environment, user, domain, last_minutes(args.small))
         large = run_export(environment, user, domain, last_minutes(args.entries))
+        analytics = run_export(environment, user, domain, last_minutes(args.entries), analyze=True)
         if sdk is not None:
             day = last_whole_day()
             sdk_user = bench_member(sdk, "viewer", name="bench-sdk")
@@ -202,6 +209,13 @@ def main() -> list[str]:
         ]
         if whole["rows"] != expected or whole["duplicates"] or upstream["entries"] != expected:
             lines.append("FAILED: the export does not hold exactly the day's entries once each")
+    entries, whole, alone = analytics["entries"], analytics["seconds"], analytics["count_seconds"]
+    lines += [
+        "",
+        f"log analytics job (issue 18), {entries:,} entries, default profile: {whole:.1f} s from queued to "
+        f"counted, {entries / whole:,.0f} entries/s; the count alone {alone:.1f} s, {entries / alone:,.0f} "
+        f"entries/s; worker peak {analytics['peak_mb']:.0f} MB",
+    ]
     print("\n".join(lines))
     write_section("Request-log export (issue 5)", lines)
     return lines

@@ -81,7 +81,7 @@ class Run:
 
 def closed_loop(
     sessions: list[requests.Session],
-    url: str,
+    url: str | Callable[[int], requests.Response],
     check: Callable[[requests.Response], bool],
     *,
     seconds: float | None = None,
@@ -89,7 +89,8 @@ def closed_loop(
     prepare: Callable[[int], object] | None = None,
 ) -> Run:
     """Each session asks for ``url`` again as soon as its last page came (for ``seconds``, or
-    ``count`` pages each); ``prepare(member index)`` runs before each page, untimed."""
+    ``count`` pages each); ``prepare(member index)`` runs before each page, untimed. ``url`` may
+    be a function of the member's index that loads a page as a browser would (its parts too)."""
     start = threading.Barrier(len(sessions) + 1)
     lock = threading.Lock()
     run = Run(seconds=0.0)
@@ -104,7 +105,7 @@ def closed_loop(
                 prepare(index)
             began = time.perf_counter()
             try:
-                response = session.get(url, allow_redirects=False, timeout=60)
+                response = url(index) if callable(url) else session.get(url, allow_redirects=False, timeout=60)
                 ok, why = check(response), f"{response.status_code} {response.reason}"
             except requests.RequestException as error:
                 ok, why = False, error.__class__.__name__

@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -85,6 +86,42 @@ def sign_in(base: str, username: str) -> requests.Session:
     )
     assert answer.status_code == 302, f"{username} not signed in ({answer.status_code})"
     return browser
+
+
+BLOCKS = ("domains", "tickets", "balance", "identity")
+
+
+def dashboard(sessions: list[requests.Session]):
+    """The dashboard as a browser loads it: the page, then its four blocks at once (each on a
+    connection of its own, the member's cookies); what the member waits for is the last block.
+    A function of the panel's address, then of the member's index (bench.load.closed_loop)."""
+    pool = ThreadPoolExecutor(len(sessions) * len(BLOCKS))
+    tabs = [[_tab(session) for _ in BLOCKS] for session in sessions]
+
+    def on(base: str):
+        def load(index: int) -> requests.Response:
+            page = sessions[index].get(base + "/", allow_redirects=False, timeout=60)
+            if page.status_code != 200:
+                return page
+            urls = [f"{base}/dashboard/{name}/" for name in BLOCKS]
+            blocks = list(pool.map(lambda pair: pair[0].get(pair[1], timeout=60), zip(tabs[index], urls, strict=True)))
+            failed = next((block for block in blocks if block.status_code != 286), None)
+            return failed or page
+
+        return load
+
+    return on
+
+
+def _tab(session: requests.Session) -> requests.Session:
+    tab = requests.Session()
+    tab.cookies.update(session.cookies)
+    return tab
+
+
+def at(base: str, path):
+    """What closed_loop asks for on the panel at ``base``: a path, or a page loaded with its parts."""
+    return base + path if isinstance(path, str) else path(base)
 
 
 def postgres_pids(database: str | None) -> list[int]:
@@ -197,17 +234,20 @@ def main() -> list[str]:
 
         pages = [
             ("signed-in page", "/tickets/notifications/", has(b"</html>"), None),
+            # The page, then its blocks that read Plcloud, at once, as a browser loads them.
+            ("dashboard", dashboard(sessions), has(b'id="block-jobs"'), None),
+            ("dashboard uncached", dashboard(sessions), has(b'id="block-jobs"'), forget),
             ("/cdn/ cached", "/cdn/", has(b"www.demo-shop.com"), None),
             ("/cdn/ uncached", "/cdn/", has(b"www.demo-shop.com"), forget),
-            ("domain traffic", f"/cdn/{busy_id}/flow/", has(b"<polyline"), None),
+            ("domain traffic", f"/cdn/{busy_id}/flow/", has(b'id="traffic-chart"'), None),
             # Its first page, or one after a change: the domain, then the flow, one after the other.
-            ("traffic uncached", f"/cdn/{busy_id}/flow/", has(b"<polyline"), forget),
+            ("traffic uncached", f"/cdn/{busy_id}/flow/", has(b'id="traffic-chart"'), forget),
             ("domain detail", f"/cdn/{busy_id}/", has(b"www.demo-shop.com"), None),
             ("/jobs/", "/jobs/", has(b"</html>"), None),
         ]
         for _process, url in panels.values():  # templates compiled, connections opened in every worker
             for _, path, check, prepare in pages:
-                closed_loop(sessions, url + path, check, seconds=1, prepare=prepare)
+                closed_loop(sessions, at(url, path), check, seconds=1, prepare=prepare)
         idle_before = machine_ticks()
         time.sleep(3)
         other_before = busy_share(idle_before, machine_ticks())
@@ -220,12 +260,12 @@ def main() -> list[str]:
                     tally = tallies[(label, model)]
                     web = family(process.pid)
                     before = cpu_seconds(web)
-                    alone = closed_loop(sessions[:1], url + path, check, count=args.alone, prepare=prepare)
+                    alone = closed_loop(sessions[:1], at(url, path), check, count=args.alone, prepare=prepare)
                     tally.alone += alone.times_ms
                     tally.alone_web_cpu += spent(before, cpu_seconds(web))
                     tally.errors += alone.errors
                     tally.first_error = tally.first_error or alone.first_error
-                    closed_loop(sessions, url + path, check, seconds=1, prepare=prepare)  # the queue filled
+                    closed_loop(sessions, at(url, path), check, seconds=1, prepare=prepare)  # the queue filled
                     sandbox.forget_requests()
                     processes = {
                         "web": family(process.pid),
@@ -235,7 +275,7 @@ def main() -> list[str]:
                     }
                     before = {what: cpu_seconds(pids) for what, pids in processes.items()}
                     ticks = machine_ticks()
-                    run = closed_loop(sessions, url + path, check, seconds=args.seconds, prepare=prepare)
+                    run = closed_loop(sessions, at(url, path), check, seconds=args.seconds, prepare=prepare)
                     after_ticks = machine_ticks()
                     for what, pids in processes.items():
                         tally.cpu[what] += spent(before[what], cpu_seconds(pids))

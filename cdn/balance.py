@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cdn.models import KnownBalance
 from cdn.objects import when
-from connections.problems import ReconnectNeeded
+from connections.problems import CONNECT_FIRST, ReconnectNeeded
 from connections.tenancy import member_tenant
 from plcloud import Client, PlcloudError, ProtocolError
 from plcloud.client import NO_RETRY
@@ -46,7 +46,7 @@ def read(*, client: Client, user) -> Balance:
     """The balance now if Plcloud offers the read; else the last one a recharge answer carried."""
     tenant = member_tenant(user)
     if not tenant:
-        raise ReconnectNeeded(_("Connect your Plcloud account first."))
+        raise ReconnectNeeded(_(CONNECT_FIRST))
     kept = KnownBalance.objects.filter(tenant_id=tenant.tenant_id).first()
     now = timezone.now()
     if kept and kept.no_read_at and now - kept.no_read_at < timedelta(seconds=NO_READ_SECONDS):

@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.roles import has_role, role_required
 from audit.selectors import entries_for
-from cdn import selectors, services, traffic
+from cdn import selectors, services
 from cdn.forms import DeleteDomainForm, OriginAndAreasForm
-from cdn.objects import Domain, FlowPoint
+from cdn.next_url import local_next
+from cdn.objects import Domain
 from cdn.views import NOT_SERVED_IN_CN
 from connections.problems import explain
 from connections.request_client import client_for_request
@@ -74,33 +76,38 @@ def domain_detail(request, domain_id: str):
     return _render_detail(request, domain, edit_form=edit_form)
 
 
-def _render_detail(request, domain: Domain, *, edit_form=None, delete_form=None, status: int = 200):
+def _render_detail(request, domain: Domain, *, edit_form=None):
     # The page's jobs and tickets blocks are template tags of those apps (jobs.templatetags,
     # tickets.templatetags): cdn knows nothing of them.
     tenant = request_tenant(request)
     context = {
         "domain": domain,
         "edit_form": edit_form or _edit_form(domain),
-        "delete_form": delete_form or DeleteDomainForm(domain_name=domain.name, prefix="delete"),
         # By the domain's id under the reader's tenant, with the audit page's role rules: another
         # tenant's domain of the same name is another domain.
         "audit": entries_for(request.user, tenant=tenant).filter(object_type="domain", object_id=domain.ref)[:20],
     }
-    return render(request, "cdn/domain_detail.html", context, status=status)
+    return render(request, "cdn/domain_detail.html", context)
 
 
 @role_required(Role.OPERATOR)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def domain_toggle(request, domain_id: str):
+    """Enable or disable: a GET shows what will change; disabling takes this page's POST
+    (``confirmed``), enabling (the domain page's own button) a plain POST."""
+    data = request.POST if request.method == "POST" else request.GET
+    back = local_next(request, data.get("next"), reverse("cdn:detail", args=[domain_id]))
     try:
         client, domain = _read_domain(request, domain_id)
     except PlcloudError as error:
         return _domain_problem(request, domain_id, error)
-    if request.POST.get("enable") not in {"0", "1"}:
-        # Only the page's own button sends this; anything else is not taken as "disable".
+    if data.get("enable") not in {"0", "1"}:
+        # Only the page's own buttons send this; anything else is not taken as "disable".
         messages.error(request, _("Use the Enable or Disable button."))
         return redirect("cdn:detail", domain_id)
-    enable = request.POST["enable"] == "1"
+    enable = data["enable"] == "1"
+    if request.method == "GET" or not (enable or data.get("confirmed") == "1"):
+        return _confirm(request, domain, action="enable" if enable else "disable", back=back)
     try:
         services.set_enabled(client=client, user=request.user, domain=domain, enabled=enable)
     except PlcloudError as error:
@@ -108,53 +115,34 @@ def domain_toggle(request, domain_id: str):
     else:
         text = _("Enabling %(name)s.") if enable else _("Disabling %(name)s.")
         messages.success(request, text % {"name": domain.display_name})
-    return redirect("cdn:detail", domain_id)
+    return redirect(back)
 
 
 @role_required(Role.OPERATOR)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def domain_delete(request, domain_id: str):
+    """A GET shows what will go and asks for the name, typed; the POST with it deletes."""
+    data = request.POST if request.method == "POST" else request.GET
+    back = local_next(request, data.get("next"), reverse("cdn:domains"))
     try:
         client, domain = _read_domain(request, domain_id)
     except PlcloudError as error:
         return _domain_problem(request, domain_id, error)
-    form = DeleteDomainForm(request.POST, domain_name=domain.name, prefix="delete")
+    form = DeleteDomainForm(request.POST or None, domain_name=domain.name, prefix="delete")
+    if request.method == "GET":
+        return _confirm(request, domain, action="delete", back=back, form=form)
     if not form.is_valid():
-        return _render_detail(request, domain, delete_form=form, status=400)
+        return _confirm(request, domain, action="delete", back=back, form=form, status=400)
     try:
         services.delete_domain(client=client, user=request.user, domain=domain)
     except PlcloudError as error:
         form.add_error(None, explain(error).message)
-        return _render_detail(request, domain, delete_form=form, status=502)
+        return _confirm(request, domain, action="delete", back=back, form=form, status=502)
     messages.success(request, _("Domain %(name)s deleted.") % {"name": domain.display_name})
-    return redirect("cdn:domains")
+    return redirect(back)
 
 
-@role_required(Role.VIEWER)
-def domain_flow(request, domain_id: str):
-    period = traffic.asked_period(request.GET.get("period"), "24h")
-    try:
-        client, domain = _read_domain(request, domain_id)
-    except PlcloudError as error:
-        return _domain_problem(request, domain_id, error)
-    context = {"domain": domain, "period": period, "periods": list(traffic.PERIODS), "problem": None}
-    try:
-        points, interval = selectors.flow(client=client, user=request.user, domain_id=domain_id, period=period)
-    except PlcloudError as error:
-        points, interval, context["problem"] = [], 0, explain(error)
-    return render(request, "cdn/domain_flow.html", context | _flow_figures(points, interval, period))
-
-
-def _flow_figures(points: list[FlowPoint], interval: int, period: str) -> dict:
-    # What the points cover, not what was asked: the SDK's flow call has no window, and the sdk
-    # profile answers the last day whatever was asked (docs/plcloud-api.md).
-    covered = traffic.coverage(points, interval)
-    return {
-        "points": points,
-        "interval": interval,
-        "covered": covered,
-        "short": covered is not None and covered.short_of(period, interval),
-        "period_label": traffic.period_label(period),
-        "totals": traffic.totals(points),
-        "chart": traffic.chart_points(points),
-    }
+def _confirm(request, domain: Domain, *, action: str, back: str, form=None, status: int = 200):
+    """The page that says what ``action`` will do to the domain, before it is done."""
+    context = {"domain": domain, "action": action, "back": back, "form": form}
+    return render(request, "cdn/domain_confirm.html", context, status=status)

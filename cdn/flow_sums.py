@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 
 from cdn.balance import Balance
 from cdn.models import AccountFlow
-from cdn.objects import Domain, FlowPoint
+from cdn.objects import Domain, FlowPoint, area_label
 from cdn.traffic import GB, PERIODS, Coverage, Forecast, coverage, forecast, period_label, window
 from connections.breaker import CacheBreaker
-from connections.problems import ReconnectNeeded, explain
+from connections.problems import CONNECT_FIRST, ReconnectNeeded, explain
 from connections.services import client_for
 from connections.tenancy import Tenant, member_tenant
 from plcloud import AuthError, PlcloudError
@@ -45,8 +45,14 @@ logger = logging.getLogger(__name__)
 QUEUED_SECONDS = 300
 # Unread domains named on the page; the rest are counted (as a list form names its wrong lines).
 NAMED = 20
-# Coarse points: the sums need no finer ones, and a 30-day window at 86400 s is 30 points a domain.
-INTERVALS = {"24h": 3600, "7d": 86400, "30d": 86400}
+# Coarse points where the sums need no finer ones (a 30-day window at 86400 s is 30 points a
+# domain); the last 24 hours (and the 24 before) in 5-minute points, 576 a domain: the
+# dashboard's peak bandwidth is of 5-minute averages, as on a domain's traffic page.
+INTERVALS = {"24h": 300, "7d": 86400, "30d": 86400}
+# Periods read with the one before them (the dashboard compares the last 24 hours with the 24 before).
+COMPARED = {"24h"}
+# The domains with the most traffic, kept by name for the dashboard.
+TOP = 10
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,28 @@ class Sums:
 
     @property
     def areas_gb(self) -> list[tuple[str, float]]:
-        return [(area, flow / GB) for area, flow in sorted(self.row.areas.items())]
+        """Each area's word (Plcloud's code when the panel has none) and its traffic in GB."""
+        return [(area_label(area), flow / GB) for area, flow in sorted(self.row.areas.items())]
+
+    @property
+    def previous_gb(self) -> float | None:
+        """The period before's traffic (None: not read, or Plcloud's points did not reach back)."""
+        return None if self.row.previous_flow is None else self.row.previous_flow / GB
+
+    @property
+    def chart(self) -> dict:
+        """The chart's series (static/js/traffic-chart.js): bytes a point, one line an area."""
+        series = self.row.series or {}
+        areas = series.get("areas", {})
+        return {
+            "unit": "bytes",
+            "t": series.get("t", []),
+            "series": [{"label": a, "values": v} for a, v in areas.items()],
+        }
+
+    @property
+    def top_domains(self) -> list[tuple[str, float]]:
+        return [(name, flow / GB) for name, flow in self.row.top_domains]
 
     @property
     def unnamed(self) -> int:
@@ -136,7 +163,7 @@ def kept(*, user, period: str) -> Sums:
     Nothing is asked of Plcloud here."""
     tenant = member_tenant(user)
     if not tenant:
-        raise ReconnectNeeded(_("Connect your Plcloud account first."))
+        raise ReconnectNeeded(_(CONNECT_FIRST))
     row, _created = AccountFlow.objects.get_or_create(tenant_id=tenant.tenant_id, period=period)
     now = timezone.now()
     if _due(row, now) and _claim(row, now):
@@ -190,7 +217,7 @@ def refresh(*, user_id: int, tenant_id: str, period: str) -> None:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     try:
         if user is None:
-            raise ReconnectNeeded(_("Connect your Plcloud account first."))
+            raise ReconnectNeeded(_(CONNECT_FIRST))
         client = client_for(user, tenant=Tenant(tenant_id))
     except ReconnectNeeded:
         # Deactivated, connected elsewhere now, or the session ended: the next page of a member
@@ -201,15 +228,20 @@ def refresh(*, user_id: int, tenant_id: str, period: str) -> None:
     try:
         _bound(client, deadline)
         domains = [domain for domain in Domain.from_wire_list(client.cdn.list()) if domain.ref is not None]
-        total, areas, unread, covered = _read_all(client, domains, period, started, deadline)
+        read = _read_all(client, domains, period, started, deadline)
     except PlcloudError as error:  # the list, or the session (every call would be refused)
         row.tried_at, row.problem, row.refresh_queued_at = timezone.now(), explain(error).message, None
         row.save(update_fields=["tried_at", "problem", "refresh_queued_at"])
         return
     row.read_at, row.tried_at, row.problem, row.refresh_queued_at = started, timezone.now(), "", None
-    row.flow, row.areas, row.domain_count = total, areas, len(domains)
-    row.unread_count, row.unread_names = len(unread), unread[:NAMED]
-    row.covered_from, row.covered_to = (covered.start, covered.end) if covered else (None, None)
+    row.flow, row.areas, row.domain_count = read.flow, read.areas, len(domains)
+    row.previous_flow = read.previous if period in COMPARED else None
+    row.peak_bandwidth = max(read.bandwidth_at.values(), default=0)
+    top = sorted(read.by_domain.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+    row.top_domains = [[name, flow] for name, flow in top if flow]
+    row.series = read.series()
+    row.unread_count, row.unread_names = len(read.unread), read.unread[:NAMED]
+    row.covered_from, row.covered_to = (read.covered.start, read.covered.end) if read.covered else (None, None)
     row.save()
 
 
@@ -219,25 +251,60 @@ def _read_seconds() -> float:
     return min(settings.CDN_TRAFFIC_READ_SECONDS, settings.CELERY_TASK_SOFT_TIME_LIMIT - 20)
 
 
-def _read_all(
-    client, domains: list[Domain], period: str, started: datetime, deadline: float
-) -> tuple[int, dict, list[str], Coverage | None]:
-    """The flow and flow by area over the domains read, the names of those not read, and the time
-    their points cover (whatever window was asked: Plcloud may answer another)."""
-    start, end, _interval = window(period, now=started)
-    total, areas, unread, covered = 0, {}, [], None
-    for domain in domains:
-        points = _flow(client, domain.ref, start=start, end=end, interval=INTERVALS[period], deadline=deadline)
-        if points is None:
-            unread.append(domain.display_name or domain.ref)
-            continue
-        domain_covered = coverage(points, INTERVALS[period])
-        covered = domain_covered.merged(covered) if domain_covered else covered
-        for point in points:
-            total += point.flow
+@dataclass
+class _Read:
+    """What a refresh adds up over the domains read."""
+
+    flow: int = 0
+    areas: dict = field(default_factory=dict)
+    by_domain: dict = field(default_factory=dict)  # name: bytes, in the period
+    bandwidth_at: dict = field(default_factory=dict)  # a point's time: the domains' bandwidth summed
+    areas_at: dict = field(default_factory=dict)  # a point's time: {area: the domains' bytes summed}
+    previous: int | None = None  # bytes in the period before, when Plcloud's points reached back to it
+    unread: list = field(default_factory=list)
+    covered: Coverage | None = None
+
+    def add(self, name: str, points: list[FlowPoint], start: datetime, interval: int) -> None:
+        now = [point for point in points if point.at is None or point.at >= start]
+        before = [point for point in points if point.at is not None and point.at < start]
+        if before:
+            self.previous = (self.previous or 0) + sum(point.flow for point in before)
+        domain_covered = coverage(now, interval)
+        self.covered = domain_covered.merged(self.covered) if domain_covered else self.covered
+        self.by_domain[name] = self.by_domain.get(name, 0) + sum(point.flow for point in now)
+        for point in now:
+            self.flow += point.flow
+            if point.at is not None:
+                self.bandwidth_at[point.at] = self.bandwidth_at.get(point.at, 0) + point.bandwidth
+            at_time = self.areas_at.setdefault(point.at, {}) if point.at is not None else {}
             for area, flow in point.areas:
-                areas[area] = areas.get(area, 0) + flow
-    return total, areas, unread, covered
+                self.areas[area] = self.areas.get(area, 0) + flow
+                at_time[area] = at_time.get(area, 0) + flow
+
+    def series(self) -> dict:
+        times = sorted(self.areas_at)
+        names = sorted({area for at_time in self.areas_at.values() for area in at_time})
+        return {
+            "t": [int(at.timestamp()) for at in times],
+            "areas": {area: [self.areas_at[at].get(area, 0) for at in times] for area in names},
+        }
+
+
+def _read_all(client, domains: list[Domain], period: str, started: datetime, deadline: float) -> _Read:
+    """The sums over the domains read, the names of those not read, and the time their points
+    cover (whatever window was asked: Plcloud may answer another). For the last 24 hours, the 24
+    before are asked too, for the dashboard's comparison."""
+    start, end, _interval = window(period, now=started)
+    asked_from = start - (end - start) if period in COMPARED else start
+    read = _Read()
+    for domain in domains:
+        name = domain.display_name or domain.ref
+        points = _flow(client, domain.ref, start=asked_from, end=end, interval=INTERVALS[period], deadline=deadline)
+        if points is None:
+            read.unread.append(name)
+        else:
+            read.add(name, points, start, INTERVALS[period])
+    return read
 
 
 def _flow(client, ref, *, start: datetime, end: datetime, interval: int, deadline: float) -> list[FlowPoint] | None:

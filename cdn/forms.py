@@ -1,16 +1,21 @@
+import unicodedata
 from datetime import timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cdn import validators
 from cdn.log_filters import CACHE_STATES, STATUS_CLASSES, LogType
+from cdn.objects import AREA_LABELS, TYPE_LABELS
 
 MAX_LOG_WINDOW_DAYS = 31
+MAX_TRAFFIC_DAYS = 31  # a flow call's longest window (docs/plcloud-api.md)
 
-AREAS = [("cn", _("Mainland China (cn)")), ("hk", _("Hong Kong (hk)")), ("ov", _("Overseas (ov)"))]
-TYPES = [("web", _("Web")), ("download", _("Download")), ("media", _("Media"))]
+# The words of cdn.objects, the area's code after it (the ICP messages name mainland China by it).
+AREAS = [(code, format_lazy("{} ({})", label, code)) for code, label in AREA_LABELS.items()]
+TYPES = list(TYPE_LABELS.items())
 ICP_HELP = _("Needed for mainland China: a domain without an ICP record is not served in mainland China.")
 ICP_KEEP_HELP = _("Left blank, the domain keeps the record it has.")
 
@@ -100,12 +105,45 @@ class RechargeForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    action = forms.ChoiceField(choices=[("enable", _("Enable")), ("disable", _("Disable")), ("delete", _("Delete"))])
-    ids = forms.MultipleChoiceField(choices=[])
+    """The list's choice: an action and the ticked domains (ids the member's list holds)."""
+
+    action = forms.ChoiceField(
+        label=_("With the selected domains"),
+        choices=[("enable", _("Enable")), ("disable", _("Disable")), ("delete", _("Delete"))],
+        error_messages={"required": _("Choose an action."), "invalid_choice": _("Choose an action.")},
+    )
+    ids = forms.MultipleChoiceField(
+        label=_("Domains"),
+        choices=[],
+        error_messages={
+            "required": _("Select at least one domain."),
+            "invalid_choice": _("A selected domain is no longer in your list: select again."),
+        },
+    )
 
     def __init__(self, *args, domain_ids: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ids"].choices = [(i, i) for i in domain_ids]
+
+    def clean_ids(self):
+        return list(dict.fromkeys(self.cleaned_data["ids"]))  # a domain ticked twice is one domain
+
+
+class BatchConfirmForm(BatchForm):
+    """The confirmation page's form: deleting several domains takes their number, typed."""
+
+    typed = forms.CharField(label=_("Type the number of domains to delete"), required=False, max_length=20)
+
+    def clean(self):
+        cleaned = super().clean()
+        ids = cleaned.get("ids") or []
+        if cleaned.get("action") == "delete" and len(ids) > 1:
+            # NFKC: a full-width "３" typed with a Chinese input method is the number 3.
+            typed = unicodedata.normalize("NFKC", cleaned.get("typed") or "").strip()
+            if typed != str(len(ids)):
+                message = _("Type %(count)s, the number of domains that will be deleted.") % {"count": len(ids)}
+                self.add_error("typed", message)
+        return cleaned
 
 
 class BudgetAlertForm(forms.Form):
@@ -162,3 +200,23 @@ class LogWindowForm(forms.Form):
 
     def window(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class TrafficDaysForm(forms.Form):
+    """Days of a domain's traffic, in the member's time zone (cdn.traffic.day_range)."""
+
+    first = forms.DateField(label=_("From day"), widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("To day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        today = timezone.localdate()
+        if first and first > today:
+            self.add_error("first", _("Choose a day that has begun."))
+        elif first and last:
+            if last < first:
+                self.add_error("last", _("The last day must not be before the first."))
+            elif (last - first).days + 1 > MAX_TRAFFIC_DAYS:
+                self.add_error("last", _("At most %(days)s days at once.") % {"days": MAX_TRAFFIC_DAYS})
+        return cleaned

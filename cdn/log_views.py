@@ -12,7 +12,8 @@ from accounts.roles import role_required
 from cdn import selectors
 from cdn.forms import LogWindowForm
 from cdn.log_filters import matcher
-from cdn.logs import Cursor, scan, sizing
+from cdn.log_stats import Tally
+from cdn.logs import FILTERED, Cursor, scan, sizing
 from connections.problems import explain
 from connections.request_client import client_for_request
 from plcloud import NotFound, PlcloudError
@@ -67,3 +68,37 @@ def domain_logs(request, domain_id: str):
         query["after"] = page.next.sign(log)
         context["next_query"] = query.urlencode()
     return render(request, "cdn/domain_logs.html", context)
+
+
+# The analytics page counts at most this many entries itself (a few answers, a quick page); a
+# larger window runs as a job (jobs.export_views, with analyze) that counts all of it.
+ON_PAGE_ENTRIES = 20_000
+
+
+@role_required(Role.VIEWER)
+def domain_log_analytics(request, domain_id: str):
+    """Counts over a window of the log (cdn.log_stats), read here up to ON_PAGE_ENTRIES."""
+    form = LogWindowForm(request.GET if "start_at" in request.GET else _default_window())
+    context = {**_domain(request, domain_id), "form": form, "report": None, "analytics": True}
+    if context["domain"] is None or not form.is_valid():
+        return render(request, "cdn/log_analytics.html", context, status=200 if form.is_valid() else 400)
+    window = form.window()
+    keep = matcher(**{k: window[k] for k in ("status_class", "cache_state", "url_contains")})
+    tally = Tally(start=window["start_at"], end=window["end_at"])
+    try:
+        client = client_for_request(request)
+        start, end = window["start_at"], window["end_at"]
+        log = LogWindow(client.cdn, domain_id, window["log_type"], start, end, sizing=FILTERED)
+        position, read = log.first(), 0
+        while position is not None and read < ON_PAGE_ENTRIES:
+            piece = log.read(position)
+            read += len(piece.entries)
+            for entry in piece.entries if keep is None else filter(keep, piece.entries):
+                tally.add(entry)
+            position = piece.next
+    except PlcloudError as error:
+        context["problem"] = explain(error)
+        return render(request, "cdn/log_analytics.html", context)
+    cut_at = position.at if position else None
+    context.update(report=tally.report(), read=read, cut_at=cut_at, on_page_limit=ON_PAGE_ENTRIES)
+    return render(request, "cdn/log_analytics.html", context)

@@ -47,6 +47,15 @@ class AccountFlow(models.Model):
     # read): not always the period asked (the SDK's flow call has no window; docs/plcloud-api.md).
     covered_from = models.DateTimeField(null=True, blank=True)
     covered_to = models.DateTimeField(null=True, blank=True)
+    # The highest bandwidth of any point, summed over the domains at that time (bit/s); the period
+    # before's traffic (bytes; the 24 h period only, when Plcloud's points reach back to it); the
+    # domains with the most traffic, [[name, bytes], ...].
+    peak_bandwidth = models.BigIntegerField(default=0)
+    previous_flow = models.BigIntegerField(null=True, blank=True)
+    top_domains = models.JSONField(default=list)
+    # The period's points summed over the domains, by area, for the chart: {"t": [Unix seconds],
+    # "areas": {area: [bytes a point]}}.
+    series = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant_id", "period"], name="account_flow_once_per_period")]

@@ -15,12 +15,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Self
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from cdn.validators import domain_to_unicode
 from plcloud_panel.converters import PlcloudIdConverter, plcloud_id
 
 TRANSITIONAL = frozenset({"configuring"})
-STATUSES = ["configuring", "online", "offline"]
+# The words pages show for Plcloud's codes (docs/plcloud-api.md, the domain object). A code not
+# listed here (WIRE.md names few values) is shown as it came, never an error.
+STATUS_LABELS = {"configuring": _("Configuring"), "online": _("Online"), "offline": _("Offline")}
+AREA_LABELS = {"cn": _("Mainland China"), "hk": _("Hong Kong"), "ov": _("Overseas")}
+TYPE_LABELS = {"web": _("Web"), "download": _("Download"), "media": _("Media")}
+STATUSES = list(STATUS_LABELS)
 _URL_ID = PlcloudIdConverter()
 _MISSING = object()  # a field the answer does not carry, told apart from its null
 
@@ -29,6 +35,18 @@ def display(name: str) -> str:
     """A domain name as people read it: its Unicode form. Only an xn-- label can change, and
     decoding every name showed in the list page's profile."""
     return domain_to_unicode(name) if "xn--" in name else name
+
+
+def status_label(code: str) -> str:
+    return STATUS_LABELS.get(code, code)
+
+
+def area_label(code: str) -> str:
+    return AREA_LABELS.get(code, code)
+
+
+def type_label(code: str) -> str:
+    return TYPE_LABELS.get(code, code)
 
 
 def when(value: object) -> datetime | None:
@@ -112,6 +130,22 @@ class Domain:
     def url_ref(self) -> str:
         """``ref`` as it goes into a URL path and the row's element id; "" without one."""
         return _URL_ID.to_url(self.ref) if self.ref is not None else ""
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.service_type)
+
+    @property
+    def area_labels(self) -> list[str]:
+        return [area_label(area) for area in self.areas]
+
+    @property
+    def unserved_area_labels(self) -> list[str]:
+        return [area_label(area) for area in self.unserved_areas or ()]
 
     @property
     def transitional(self) -> bool:

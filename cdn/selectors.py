@@ -4,7 +4,9 @@ that their own changes clear (``forget``, connections.member_cache)."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,30 +14,39 @@ from django.core.cache import cache
 from cdn import balance, flow_sums
 from cdn.models import BudgetAlert
 from cdn.objects import CommonUrl, Domain, FlowPoint
-from cdn.traffic import window
+from cdn.traffic import CHART_INTERVAL, Range
 from connections import member_cache
 from plcloud import Client, ProtocolError
 from plcloud.cdn import parse_domains
 
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def domains(*, client: Client, user) -> list[Domain]:
     """The member's domains, as Plcloud listed them at most CDN_CACHE_SECONDS ago."""
+    return domains_read(client=client, user=user)[0]
+
+
+def domains_read(*, client: Client, user) -> tuple[list[Domain], datetime]:
+    """The member's domains and when Plcloud listed them (at most CDN_CACHE_SECONDS ago)."""
     key = member_cache.key(user, "domains")
-    rows = _kept_list(cache.get(key))
-    if rows is None:
-        body = client.cdn.list_raw()
-        cache.set(key, body, settings.CDN_CACHE_SECONDS)
-        rows = parse_domains(body)
-    return Domain.from_wire_list(rows)
+    kept = _kept_list(cache.get(key))
+    if kept is None:
+        body, read_at = client.cdn.list_raw(), time.time()
+        cache.set(key, (read_at, body), settings.CDN_CACHE_SECONDS)
+        kept = parse_domains(body), read_at
+    rows, read_at = kept
+    return Domain.from_wire_list(rows), datetime.fromtimestamp(read_at, UTC)
 
 
-def _kept_list(value: object) -> list | None:
-    """The kept list; anything else is a miss (an entry of an earlier release, say)."""
-    if not isinstance(value, bytes):
+def _kept_list(value: object) -> tuple[list, float] | None:
+    """The kept list and when it was read; anything else is a miss (an entry of an earlier
+    release, say)."""
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], bytes)):
         return None
     try:
-        return parse_domains(value)
-    except ProtocolError:
+        return parse_domains(value[1]), float(value[0])
+    except (ProtocolError, TypeError, ValueError):
         return None
 
 
@@ -78,20 +89,26 @@ def undated(rows: list[Domain]) -> bool:
     return bool(rows) and not any(row.created_at for row in rows)
 
 
-def flow(*, client: Client, user, domain_id: str, period: str) -> tuple[list[FlowPoint], int]:
-    """The domain's traffic over the period (cdn.traffic.PERIODS), and the interval asked for,
-    as Plcloud gave it at most CDN_CACHE_SECONDS ago: the domain page reads the domain fresh, and
-    its traffic from here, so that a page costs one call, not two one after the other. Kept under
-    the member's cache version (their change forgets it) and the window's end (a new point is a
-    new key)."""
-    start, end, interval = window(period)
+def flow(*, client: Client, user, domain_id: str, within: Range) -> list[FlowPoint]:
+    """The domain's 5-minute traffic points over the range, oldest first, as Plcloud gave them at
+    most CDN_CACHE_SECONDS ago: the domain page reads the domain fresh, and its traffic from
+    here, so that a page costs one call, not two one after the other. A range longer than one
+    call gives takes several; a point answered twice (Plcloud may ignore the window asked: the
+    SDK's call has none) counts once. Kept under the member's cache version (their change forgets
+    it) and the range (a new point is a new key)."""
     digest = hashlib.sha256(domain_id.encode()).hexdigest()[:16]  # any id Plcloud gives makes a valid key
-    key = member_cache.key(user, f"flow:{digest}:{period}:{int(end.timestamp())}")
-    points = cache.get(key)
-    if not isinstance(points, list):
-        points = client.cdn.flow(domain_id, start_at=start, end_at=end, interval=interval)
-        cache.set(key, points, settings.CDN_CACHE_SECONDS)
-    return FlowPoint.from_wire_list(points), interval
+    span = f"{int(within.start.timestamp())}-{int(within.end.timestamp())}"
+    key = member_cache.key(user, f"flow:{digest}:{span}")
+    rows = cache.get(key)
+    if not isinstance(rows, list):
+        rows = []
+        for start, end in within.chunks():
+            rows += client.cdn.flow(domain_id, start_at=start, end_at=end, interval=CHART_INTERVAL)
+        cache.set(key, rows, settings.CDN_CACHE_SECONDS)
+    by_time = {}
+    for point in FlowPoint.from_wire_list(rows):
+        by_time.setdefault(point.time, point)
+    return sorted(by_time.values(), key=lambda p: p.at or _LONG_AGO)
 
 
 def budget_forecast(*, client: Client, user, week: flow_sums.Sums | None = None) -> flow_sums.Outlook:

@@ -1,10 +1,11 @@
-"""Traffic figures for pages: periods, totals, the account's sum by area, the budget forecast,
-and the chart as an inline SVG (drawn here, so no chart library is fetched from anywhere)."""
+"""Traffic figures for pages: periods and ranges, totals (the peak and the 95th percentile that
+CDN billing uses), the budget forecast, and the series a chart draws (static/js/traffic-chart.js)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.utils.translation import ngettext
 
@@ -83,23 +84,95 @@ def coverage(points: list[FlowPoint], asked_interval: int) -> Coverage | None:
     return Coverage(times[0], times[-1] + timedelta(seconds=step))
 
 
+# A domain's traffic page reads 5-minute points whatever the range: the peak and the 95th
+# percentile are of 5-minute averages, as CDN billing counts them. A flow call gives at most
+# MAX_POINTS points and MAX_DAYS days (docs/plcloud-api.md), so a long range takes several calls.
+CHART_INTERVAL = 300
+MAX_POINTS = 2016
+MAX_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Range:
+    """The time a domain's traffic page shows: a period up to now, or days the member chose."""
+
+    start: datetime
+    end: datetime
+    period: str  # one of PERIODS, or "custom"
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+    def chunks(self) -> list[tuple[datetime, datetime]]:
+        """Windows of at most MAX_POINTS points each, oldest first."""
+        step = timedelta(seconds=MAX_POINTS * CHART_INTERVAL)
+        found, start = [], self.start
+        while start < self.end:
+            found.append((start, min(start + step, self.end)))
+            start += step
+        return found
+
+    def short(self, covered: Coverage | None) -> bool:
+        """Plcloud's points cover clearly less than the range (more than two points missing)."""
+        return covered is not None and covered.seconds < self.seconds - 2 * CHART_INTERVAL
+
+
+def period_range(period: str, now: datetime | None = None) -> Range:
+    length, _interval = PERIODS.get(period, PERIODS["24h"])
+    now = now or datetime.now(UTC)
+    end = datetime.fromtimestamp(now.timestamp() // CHART_INTERVAL * CHART_INTERVAL, UTC)
+    return Range(end - length, end, period if period in PERIODS else "24h")
+
+
+def day_range(first: date, last: date, zone: tzinfo, now: datetime | None = None) -> Range:
+    """From the start of ``first`` to the end of ``last`` in the member's time zone, up to now."""
+    now = now or datetime.now(UTC)
+    start = datetime.combine(first, time.min, zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
+    latest = datetime.fromtimestamp(now.timestamp() // CHART_INTERVAL * CHART_INTERVAL, UTC)
+    return Range(start, min(end, latest), "custom")
+
+
 @dataclass(frozen=True)
 class Totals:
     flow: int
     requests: int
     peak_bandwidth: int
+    p95_bandwidth: int
 
     @property
     def flow_gb(self) -> float:
         return self.flow / GB
 
 
+def percentile_95(values: list[int]) -> int:
+    """The 95th percentile as CDN billing takes it: the samples sorted, the top 5% left out, the
+    highest of the rest (nearest rank)."""
+    if not values:
+        return 0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)]
+
+
 def totals(points: list[FlowPoint]) -> Totals:
+    bandwidth = [p.bandwidth for p in points]
     return Totals(
         flow=sum(p.flow for p in points),
         requests=sum(p.requests for p in points),
-        peak_bandwidth=max((p.bandwidth for p in points), default=0),
+        peak_bandwidth=max(bandwidth, default=0),
+        p95_bandwidth=percentile_95(bandwidth),
     )
+
+
+def bandwidth_series(points: list[FlowPoint]) -> dict:
+    """What the chart draws: times (Unix seconds) and bandwidth (bit/s)."""
+    dated = [p for p in points if p.at is not None]
+    return {
+        "unit": "bps",
+        "t": [int(p.at.timestamp()) for p in dated],
+        "series": [{"values": [p.bandwidth for p in dated]}],
+    }
 
 
 @dataclass(frozen=True)
@@ -117,12 +190,3 @@ class Forecast:
 def forecast(balance_gb: float, flow_last_days: int, days: float, warn_days: int) -> Forecast:
     daily = flow_last_days / GB / days if days else 0.0
     return Forecast(balance_gb, daily, balance_gb / daily if daily > 0 else None, warn_days)
-
-
-def chart_points(points: list[FlowPoint], width: int = 800, height: int = 200) -> str:
-    """The polyline of a flow series, scaled to the box; the SVG itself is in the template."""
-    if not points:
-        return ""
-    peak = max(p.flow for p in points) or 1
-    step = width / max(len(points) - 1, 1)
-    return " ".join(f"{i * step:.1f},{height - p.flow / peak * (height - 10):.1f}" for i, p in enumerate(points))

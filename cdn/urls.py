@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cdn import account_views, domain_views, log_views, views
+from cdn import account_views, domain_views, log_views, traffic_views, views
 
 app_name = "cdn"
 urlpatterns = [
@@ -14,8 +14,9 @@ urlpatterns = [
     path("traffic/sums/", account_views.traffic_sums, name="traffic-sums"),
     path("urls/", account_views.common_urls, name="urls"),
     path("urls/delete/", account_views.common_urls_delete, name="urls-delete"),
-    path("<plcloud_id:domain_id>/flow/", domain_views.domain_flow, name="flow"),
+    path("<plcloud_id:domain_id>/flow/", traffic_views.domain_flow, name="flow"),
     path("<plcloud_id:domain_id>/logs/", log_views.domain_logs, name="logs"),
+    path("<plcloud_id:domain_id>/logs/analytics/", log_views.domain_log_analytics, name="log-analytics"),
     path("<plcloud_id:domain_id>/", domain_views.domain_detail, name="detail"),
     path("<plcloud_id:domain_id>/row/", views.domain_row, name="row"),
     path("<plcloud_id:domain_id>/toggle/", domain_views.domain_toggle, name="toggle"),

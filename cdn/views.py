@@ -4,18 +4,23 @@ One domain's own pages are in cdn/domain_views.py, the account's (balance, traff
 in cdn/account_views.py, the request log in cdn/log_views.py.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.roles import role_required
 from cdn import selectors, services
-from cdn.forms import AREAS, BatchForm, DomainForm
-from cdn.objects import STATUSES, display
+from cdn.forms import AREAS, BatchConfirmForm, BatchForm, DomainForm
+from cdn.next_url import local_next
+from cdn.objects import STATUS_LABELS, display
 from connections.member_cache import forget
 from connections.problems import explain
 from connections.request_client import client_for_request
@@ -36,22 +41,39 @@ def _small_number(text: str) -> int | None:
 
 @role_required(Role.VIEWER)
 def domain_list(request):
-    filters = {key: request.GET.get(key, "") for key in ("status", "area", "q")}
-    sort = request.GET.get("sort", "name")
-    context = {"filters": filters, "sort": sort, "statuses": STATUSES, "areas": AREAS}
+    return _render_list(request, request.GET, back=request.get_full_path())
+
+
+def _render_list(request, query: QueryDict, *, back: str, batch_form: BatchForm | None = None):
+    """The list as ``query`` asks (the filters, the sort, the page). ``back`` is this list's own
+    address, which the batch form carries as ``next``; ``batch_form``, a batch refused before its
+    confirmation, shows its errors next to its fields and keeps what was ticked."""
+    filters = {key: query.get(key, "") for key in ("status", "area", "q")}
+    sort = query.get("sort", "name")
+    context = {
+        "filters": filters,
+        "sort": sort,
+        "statuses": list(STATUS_LABELS.items()),
+        "areas": AREAS,
+        "back": back,
+        "list_query": query,
+        "list_path": reverse("cdn:domains"),
+        "batch_form": batch_form or BatchForm(domain_ids=[]),
+        "picked": set(batch_form.data.getlist("ids")) if batch_form else set(),
+    }
     try:
         domains = selectors.domains(client=client_for_request(request), user=request.user)
     except PlcloudError as error:
         return render(request, "cdn/domain_list.html", {**context, "problem": explain(error)})
     matching = selectors.filter_domains(domains, sort=sort, **filters)
     context |= {
-        "page": Paginator(matching, DOMAINS_PER_PAGE).get_page(request.GET.get("page")),
+        "page": Paginator(matching, DOMAINS_PER_PAGE).get_page(query.get("page")),
         "matching": len(matching),
         "total": len(domains),
         # Sorted by creation, but Plcloud gave no creation times: the page says so.
         "undated": sort.lstrip("-") == "created" and selectors.undated(matching),
     }
-    return render(request, "cdn/domain_list.html", context)
+    return render(request, "cdn/domain_list.html", context, status=400 if batch_form else 200)
 
 
 @role_required(Role.VIEWER)
@@ -72,38 +94,52 @@ def domain_row(request, domain_id: str):
 
 
 @role_required(Role.OPERATOR)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def domain_batch(request):
+    """One action on the domains ticked on the list: a GET (the list's form) shows what will
+    change, a POST from that page (``confirmed``) does it, then returns to the list as it was."""
+    data = request.POST if request.method == "POST" else request.GET
+    back = local_next(request, data.get("next"), reverse("cdn:domains"))
+    # What was asked, to ask again from the page that says Plcloud could not be read.
+    context = {"back": back, "asked_action": data.get("action", ""), "asked_ids": data.getlist("ids")}
     try:
         client = client_for_request(request)
         domains = selectors.domains(client=client, user=request.user)
-    except PlcloudError as error:
-        messages.error(request, explain(error).message)
-        return redirect("cdn:domains")
+    except PlcloudError as error:  # nothing was sent: the page offers to read the list again
+        return render(request, "cdn/domain_batch.html", {**context, "problem": explain(error)})
     by_id = {domain.ref: domain for domain in domains if domain.ref is not None}
-    form = BatchForm(request.POST, domain_ids=list(by_id))
-    if not form.is_valid():
-        messages.error(request, _("Select at least one domain and an action."))
-        return redirect("cdn:domains")
+    form = BatchConfirmForm(data, domain_ids=list(by_id))
+    if not form.is_valid() and {"action", "ids"} & set(form.errors):
+        # Nothing to confirm: the list again, as it was, with the error next to the field.
+        return _render_list(request, QueryDict(urlsplit(back).query), back=back, batch_form=form)
+    # Valid but for the typed number (not typed yet, or wrong): action and ids are clean.
     targets = [by_id[ref] for ref in form.cleaned_data["ids"]]
     action = form.cleaned_data["action"]
+    context |= {"action": action, "targets": targets, "typing": action == "delete" and len(targets) > 1}
+    if request.method == "GET" or data.get("confirmed") != "1":
+        # Shown, not done; a POST without the page's mark (an older list's form) is shown too.
+        return render(request, "cdn/domain_batch.html", context)
+    if not form.is_valid():  # the typed number is wrong: the same page, the selection kept
+        context |= {"typed_errors": form.errors["typed"], "typed": data.get("typed", "")}
+        return render(request, "cdn/domain_batch.html", context, status=400)
     done, failed = services.batch(client=client, user=request.user, action=action, domains=targets)
     if done:
         messages.success(request, _("Done for %(names)s.") % {"names": ", ".join(map(display, done))})
     for name, reason in failed:
         messages.error(request, _("Failed for %(name)s: %(reason)s") % {"name": display(name), "reason": reason})
-    return redirect("cdn:domains")
+    return redirect(back)
 
 
 @role_required(Role.OPERATOR)
 def domain_create(request):
-    form = DomainForm(request.POST or None)
+    form, problem = DomainForm(request.POST or None), None
     if request.method == "POST" and form.is_valid():
         try:
             client = client_for_request(request)
             created = services.create_domain(client=client, user=request.user, **form.domain_fields())
         except PlcloudError as error:
-            form.add_error(None, explain(error).message)
+            problem = explain(error)  # said beside the form, which keeps what was typed
+            form.add_error(None, problem.message)
         else:
             name = display(created.name or form.cleaned_data["domain"])
             messages.success(request, _("Domain %(name)s created; it is being configured.") % {"name": name})
@@ -111,4 +147,4 @@ def domain_create(request):
                 # The guide: a mainland domain without an ICP record cannot use the CDN there.
                 messages.warning(request, NOT_SERVED_IN_CN)
             return redirect("cdn:detail", created.ref) if created.ref else redirect("cdn:domains")
-    return render(request, "cdn/domain_form.html", {"form": form})
+    return render(request, "cdn/domain_form.html", {"form": form, "failed": problem})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audited, record
+from connections import problems
 from connections.breaker import CacheBreaker
 from connections.models import PlcloudConnection
 from connections.problems import ReconnectNeeded
@@ -142,26 +143,22 @@ def client_for(user, *, tenant: Tenant | None = None) -> Client:
     """
     connection = PlcloudConnection.objects.filter(user=user).first()
     if tenant is not None and connection is not None and connection.tenant_id != tenant.tenant_id:
-        raise ReconnectNeeded(
-            _(
-                "This was started under another Plcloud tenant than the one you are connected to now. "
-                "Connect to that tenant again to let it go on."
-            )
-        )
+        raise ReconnectNeeded(_(problems.OTHER_TENANT))
     return client_from(connection)
 
 
 def client_from(connection: PlcloudConnection | None) -> Client:
     """A client from a stored connection (its token, and its password when kept)."""
     if connection is None:
-        raise ReconnectNeeded(_("Connect your Plcloud account first."))
+        raise ReconnectNeeded(_(problems.CONNECT_FIRST))
     try:
         token = decrypt(connection.token_encrypted)
         password = decrypt(connection.password_encrypted) if connection.keep_connected else None
     except Undecryptable:
-        raise ReconnectNeeded(_("Your stored Plcloud connection can no longer be read. Connect again.")) from None
+        _record_token_checked(connection, refused=True)
+        raise ReconnectNeeded(_(problems.CONNECTION_UNREADABLE)) from None
     if connection.token_expired and not password:
-        raise ReconnectNeeded(_("Your Plcloud session has expired. Connect again."))
+        raise ReconnectNeeded(_(problems.SESSION_EXPIRED))
     return Client(
         username=connection.plcloud_username,
         password=password,
@@ -173,6 +170,7 @@ def client_from(connection: PlcloudConnection | None) -> Client:
         tenant_id=connection.tenant_id,
         token_expires=connection.token_expires,
         on_authenticated=lambda client: _store_renewed(connection, client),
+        on_token_checked=lambda client, refused: _record_token_checked(connection, refused=refused),
         **_client_kwargs(),
     )
 
@@ -188,6 +186,20 @@ def _store_renewed(connection: PlcloudConnection, client: Client) -> None:
         endpoint=connection.endpoint,
         last_error="",
     )
+
+
+# What last_error holds while Plcloud refuses the member's session (never an upstream message: the
+# row is shown in the admin, and a page says what happened in the member's language).
+REFUSED = "refused"
+
+
+def _record_token_checked(connection: PlcloudConnection, *, refused: bool) -> None:
+    """Plcloud refused the member's session (the header's dot turns, the shell asks to connect
+    again), or accepted it again; written only when that changes, not on every call."""
+    if bool(connection.last_error) == refused:
+        return
+    connection.last_error = REFUSED if refused else ""
+    PlcloudConnection.objects.filter(pk=connection.pk).update(last_error=connection.last_error)
 
 
 def reencrypt_all() -> tuple[int, int]:

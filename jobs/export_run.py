@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs import exports, runner
+from jobs import exports, reasons, runner
 from jobs.models import HALTED, Export, Job, Kind, State
 
 # An export writes for this long, then queues its next slice: tasks stay short (a killed worker
@@ -56,12 +56,14 @@ def _export_work(job: Job, client) -> float | None:
         return None
     except OSError as error:
         exports.discard(export)
-        runner.finish(job, _("The export file could not be written: %(reason)s") % {"reason": error.strerror or error})
+        runner.finish(job, _(reasons.NOT_WRITTEN) % {"reason": error.strerror or error})
         return None
     if not done:
         return runner.again(job, 0)
     export.expires_at = timezone.now() + timedelta(hours=settings.EXPORT_EXPIRY_HOURS)
-    export.save(update_fields=["file_name", "size", "expires_at"])
+    if export.analyze:
+        export.report = exports.analyze(export)
+    export.save(update_fields=["file_name", "size", "expires_at", "report"])
     runner.finish(job)
     return None
 

@@ -32,15 +32,20 @@ def export_start(request, domain_id: str):
     except NotFound:
         raise Http404 from None
     except PlcloudError as error:
-        context["problem"] = explain(error)
+        # Nothing is queued; the window and filters stay on the page, with a button to try again.
+        context["problem"], context["export_retry"] = explain(error), domain_id
     if context["domain"] is None or not form.is_valid():
         return render(request, "cdn/domain_logs.html", context, status=400 if context["domain"] else 200)
     try:
-        job = services.submit_export(user=request.user, domain=context["domain"], window=form.window())
+        analyze = request.POST.get("analyze") == "1"
+        job = services.submit_export(user=request.user, domain=context["domain"], window=form.window(), analyze=analyze)
     except errors.Refused as error:  # a limit (jobs.limits): said beside the export button
         context["export_refused"] = error
         return render(request, "cdn/domain_logs.html", context, status=429)
-    presenters.say_queued(request, job, _("Export queued as job %(id)s; its file appears on the job page."))
+    if analyze:
+        presenters.say_queued(request, job, _("Analysis queued as job %(id)s; its counts appear on the job page."))
+    else:
+        presenters.say_queued(request, job, _("Export queued as job %(id)s; its file appears on the job page."))
     return redirect("jobs:detail", job.pk)
 
 

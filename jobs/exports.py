@@ -11,6 +11,7 @@ written as ``.part`` and renamed into place only once complete, so a half file i
 
 from __future__ import annotations
 
+import csv
 import gzip
 import os
 import time
@@ -26,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdn.log_filters import matcher
+from cdn.log_stats import Tally
+from jobs import reasons
 from jobs.models import Export
 from plcloud.log_window import LogWindow, Piece, Position, Sizing
 
@@ -72,13 +75,7 @@ def stored_bytes() -> int:
 def _check_room(adding: int) -> None:
     budget = settings.EXPORT_DISK_BUDGET_MB * MB
     if stored_bytes() + adding > budget:
-        raise OutOfRoom(
-            _(
-                "The export stopped: its file would take the export folder past the %(budget)s it may use. "
-                "Export a shorter window or fewer entries, or try again once older exports have expired."
-            )
-            % {"budget": filesizeformat(budget)}
-        )
+        raise OutOfRoom(_(reasons.OUT_OF_ROOM) % {"budget": filesizeformat(budget)})
 
 
 def _private_folder(folder: Path) -> None:
@@ -253,3 +250,14 @@ def discard(export: Export) -> None:
     """Remove the export's files (cancelled, failed or expired); the row stays."""
     for path in (part_path(export), final_path(export)):
         path.unlink(missing_ok=True)
+
+
+def analyze(export: Export) -> dict:
+    """The counts of the complete export's file (cdn.log_stats): every line it holds, read as a
+    stream (a day of a busy domain is over a million lines), so what is counted is what the file
+    gives for download."""
+    tally = Tally(start=export.start_at, end=export.end_at)
+    with gzip.open(final_path(export), "rt", encoding="utf-8", newline="") as lines:
+        for row in csv.DictReader(lines):
+            tally.add(row)
+    return tally.report()

@@ -23,6 +23,10 @@ def flush_new(request):
         return _flush_pick(request, client)
     domain, problem = _domain_or_404(client, request.GET.get("domain"))
     form, plan = FlushForm(request.POST or None), None
+    # Plcloud could not give the domain: nothing is queued, the lines typed stay in the form,
+    # with a button that repeats what the member asked for (Review or Send).
+    context = {"form": form, "domain": domain, "domain_id": plcloud_id(request.GET.get("domain")), "problem": problem}
+    context["retry_action"] = _asked_action(request) if problem and request.method == "POST" else None
     if domain is not None and request.method == "POST" and form.is_valid():
         texts = {"urls_text": form.cleaned_data["urls"], "dirs_text": form.cleaned_data["dirs"]}
         try:
@@ -33,7 +37,12 @@ def flush_new(request):
             plan = plans.plan_flush(domain=domain, **texts)
         except plans.PlanRefused as error:
             _show_refusal(form, error)
-    return render(request, "jobs/flush_form.html", {"form": form, "plan": plan, "domain": domain, "problem": problem})
+    return render(request, "jobs/flush_form.html", context | {"plan": plan})
+
+
+def _asked_action(request) -> str:
+    """The button the member pressed (Review or Send), for the form's "Try again"."""
+    return "send" if request.POST.get("action") == "send" else "plan"
 
 
 def _flush_pick(request, client):
@@ -66,20 +75,22 @@ def prefetch_new(request):
     form = PrefetchForm(request.POST or None, initial=_prefilled(request, client))
     if request.method != "POST" or not form.is_valid():
         return render(request, "jobs/prefetch_form.html", {"form": form, "plan": None})
-    urls, domains, plan, problem = form.cleaned_data["urls"], None, None, None
+    urls, plan = form.cleaned_data["urls"], None
     try:
         domains = selectors.domains(client=client, user=request.user)
     except PlcloudError as error:
-        problem = explain(error)
+        # Nothing is planned or queued without the member's domains; the URLs stay in the box.
+        context = {"form": form, "plan": None, "problem": explain(error), "retry_action": _asked_action(request)}
+        return render(request, "jobs/prefetch_form.html", context)
     try:
-        if problem is None and request.POST.get("action") == "send":
+        if request.POST.get("action") == "send":
             job = services.submit_prefetch(user=request.user, urls_text=urls, domains=domains)
             presenters.say_queued(request, job, _("Prefetch queued as job %(id)s."))
             return redirect("jobs:detail", job.pk)
-        plan = plans.plan_prefetch(urls_text=urls, domains=domains or [])
+        plan = plans.plan_prefetch(urls_text=urls, domains=domains)
     except plans.PlanRefused as error:
         _show_refusal(form, error)
-    return render(request, "jobs/prefetch_form.html", {"form": form, "plan": plan, "problem": problem})
+    return render(request, "jobs/prefetch_form.html", {"form": form, "plan": plan})
 
 
 def _prefilled(request, client) -> dict:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cdn.log_filters import LogType
+from jobs.reasons import retell
 
 
 class Kind(models.TextChoices):
@@ -87,6 +88,10 @@ class Job(models.Model):
         return f"{self.kind} #{self.pk}"
 
     @property
+    def error_label(self) -> str:
+        return retell(self.error)
+
+    @property
     def ended(self) -> bool:
         return self.state in ENDED
 
@@ -139,6 +144,10 @@ class JobItem(models.Model):
     def __str__(self) -> str:
         return self.url
 
+    @property
+    def error_label(self) -> str:
+        return retell(self.error)
+
 
 class Export(models.Model):
     """A request-log export job's window, filters and file; the row outlives the file."""
@@ -167,6 +176,10 @@ class Export(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     expired = models.BooleanField(default=False)
     cancel_requested = models.BooleanField(default=False)
+    # An analytics job: an export whose file, once complete, is counted (cdn.log_stats) and the
+    # counts kept here for the team, after the file itself has expired.
+    analyze = models.BooleanField(default=False)
+    report = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"export of job #{self.job_id}"

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from connections import problems
 from connections.problems import ReconnectNeeded, explain
 from connections.services import client_for
 from connections.tenancy import Tenant
-from jobs import exports, services
+from jobs import exports, reasons, services
 from jobs.errors import OutcomeUnknown
 from jobs.models import HALTED, Export, ItemState, Job, Kind, State
 from notifications import services as notices
@@ -188,10 +189,10 @@ def step(job_id: int, owner: str, work, kind: str) -> float | None:
     if job is None:
         return None
     if job.deadline and timezone.now() > job.deadline:
-        finish(job, _("The job did not end before its deadline."))
+        finish(job, _(reasons.DEADLINE))
         return None
     if job.crashes >= settings.JOB_MAX_CRASHES:
-        text = _("The job stopped: its worker died %(n)s times in a row without the job making progress.")
+        text = _(reasons.WORKER_DIED)
         finish(job, text % {"n": job.crashes})
         return None
     if owner_gone(job):
@@ -210,7 +211,7 @@ def step(job_id: int, owner: str, work, kind: str) -> float | None:
     except Unavailable as error:
         # Plcloud unreachable or failing (a change raising this was known not to be carried out):
         # tried again until the deadline.
-        job.error = _("Retrying: %(reason)s") % {"reason": _unavailable(error)}
+        job.error = _(reasons.RETRYING) % {"reason": _unavailable(error)}
         return again(job, backoff(job.attempts))
     except ProtocolError:
         return _bad_read(job)
@@ -221,12 +222,10 @@ def step(job_id: int, owner: str, work, kind: str) -> float | None:
 
 def _unavailable(error: Unavailable) -> str:
     if isinstance(error, CircuitOpen):
-        return _("Plcloud is unavailable: it failed repeatedly, so the panel is not calling it for a short while.")
+        return _(problems.CIRCUIT_OPEN)
     if isinstance(error, TimedOut):
-        return _("Plcloud did not answer within %(seconds)s seconds.") % {
-            "seconds": f"{settings.PLCLOUD_READ_TIMEOUT:g}"
-        }
-    return _("Plcloud is not reachable right now.")
+        return _(problems.TIMED_OUT) % {"seconds": f"{settings.PLCLOUD_READ_TIMEOUT:g}"}
+    return _(reasons.NOT_REACHABLE)
 
 
 def _bad_read(job: Job) -> float | None:
@@ -235,11 +234,11 @@ def _bad_read(job: Job) -> float | None:
     after settings.JOB_MAX_BAD_READS of them in a row; what it has done so far is kept."""
     job.bad_reads += 1
     if job.bad_reads >= settings.JOB_MAX_BAD_READS:
-        text = _("The job stopped: %(n)s answers in a row from Plcloud could not be read.")
+        text = _(reasons.BAD_READS)
         finish(job, text % {"n": job.bad_reads})
         return None
-    unreadable = _("Plcloud answered with something the panel could not read.")
-    job.error = _("Retrying: %(reason)s") % {"reason": unreadable}
+    unreadable = _(problems.UNREADABLE)
+    job.error = _(reasons.RETRYING) % {"reason": unreadable}
     return again(job, backoff(job.bad_reads))
 
 
@@ -257,7 +256,7 @@ def reconcile() -> dict[str, int]:
     for job_id in Job.objects.filter(free, deadline__lt=now).values_list("pk", flat=True):
         job = claim(job_id, owner="reconciler")
         if job is not None:
-            finish(job, _("The job did not end before its deadline: no worker finished it in time."))
+            finish(job, _(reasons.DEADLINE_NO_WORKER))
             failed += 1
     due = now - timedelta(seconds=settings.JOB_REQUEUE_SECONDS)
     queued = 0

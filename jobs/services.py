@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from cdn.objects import Domain
 from connections.tenancy import tenant_of
-from jobs import exports, limits
+from jobs import exports, limits, reasons
 from jobs.errors import PlanRefused, Refused
 from jobs.models import ENDED, Export, ItemKind, ItemState, Job, JobDomain, JobItem, Kind, State
 from jobs.plans import plan_flush, plan_prefetch
@@ -144,28 +144,45 @@ def retry_failed(*, user, job: Job) -> Job:
     return child
 
 
-def submit_export(*, user, domain: Domain, window: dict, parent: Job | None = None) -> Job:
+def run_again(*, user, job: Job) -> Job:
+    """A new job (child of ``job``) with all the items of an ended flush or prefetch."""
+    items = [(i.url, i.kind) for i in job.items.all()]
+    if not job.ended or job.kind == Kind.EXPORT or not items:
+        error = Refused([_("Only an ended flush or prefetch can be run again.")])
+        _refused(user, f"jobs.{job.kind}.again", job.pk, error)
+        raise error
+    with transaction.atomic():
+        again = create_job(user=user, kind=job.kind, domains=_domains_of(job), items=items, parent=job)
+        detail = {"parent": job.pk, "items": len(items)}
+        record(actor=user, action=f"jobs.{job.kind}.again", object_type="job", object_id=again.pk, detail=detail)
+        _enqueue(again)
+    return again
+
+
+def submit_export(*, user, domain: Domain, window: dict, parent: Job | None = None, analyze: bool = False) -> Job:
     """Queue an export of ``window`` (log_type, start_at, end_at and the log page's filters),
-    unless a limit refuses it (jobs.limits): then nothing is queued and Refused says why."""
+    unless a limit refuses it (jobs.limits): then nothing is queued and Refused says why.
+    ``analyze``: its file is counted once complete (the log analytics of a large window)."""
     try:
-        return _create_export(user=user, domain=domain, window=window, parent=parent)
+        return _create_export(user=user, domain=domain, window=window, parent=parent, analyze=analyze)
     except Refused as error:  # rolled back; audited here, outside that transaction
         action, about = ("jobs.export.retry", parent.pk) if parent else ("jobs.export", domain.name)
         _refused(user, action, about, error)
         raise
 
 
-def _create_export(*, user, domain: Domain, window: dict, parent: Job | None) -> Job:
+def _create_export(*, user, domain: Domain, window: dict, parent: Job | None, analyze: bool) -> Job:
     with transaction.atomic():
         # Counted under a lock on the member, in the transaction that creates the job.
         limits.check_export(user)
         deadline = timezone.now() + timedelta(minutes=settings.EXPORT_DEADLINE_MINUTES)
         job = new_job(user=user, kind=Kind.EXPORT, domains=[domain], deadline=deadline, parent=parent)
-        export = Export.objects.create(job=job, **window)
+        export = Export.objects.create(job=job, analyze=analyze, **window)
         if parent is not None:
             _carry_on(parent.export, export)
         detail = {"domain": domain.name, **{k: str(v) for k, v in window.items() if v}}
-        record(actor=user, action="jobs.export", object_type="job", object_id=job.pk, detail=detail)
+        action = "jobs.analyze" if analyze else "jobs.export"
+        record(actor=user, action=action, object_type="job", object_id=job.pk, detail=detail)
         _enqueue(job)
     return job
 
@@ -201,7 +218,7 @@ def retry_export(*, user, job: Job) -> Job:
         for field in ("log_type", "start_at", "end_at", "status_class", "cache_state", "url_contains")
     }
     domain = _domains_of(job)[0]
-    return submit_export(user=user, domain=domain, window=window, parent=job)
+    return submit_export(user=user, domain=domain, window=window, parent=job, analyze=export.analyze)
 
 
 def cancel_export(*, user, job: Job) -> bool:
@@ -248,10 +265,7 @@ def _decide(*, user, job: Job, action: str) -> Job:
             if job.sending is None or not waiting.update(lease_owner="", lease_until=None, **changes):
                 raise Refused([_("This job is not waiting for a decision: someone may have made it already.")])
             if action == "skip":
-                reason = _(
-                    "Outcome unknown: Plcloud may have carried this out, but its answer was lost. "
-                    "Not sent again, as %(name)s decided."
-                ) % {"name": user.get_username()}
+                reason = _(reasons.SKIPPED) % {"name": user.get_username()}
                 unended = JobItem.objects.filter(job=job, pk__in=call.get("items", [])).exclude(
                     state__in=(ItemState.SUCCEEDED, ItemState.FAILED)
                 )
@@ -267,7 +281,7 @@ def _decide(*, user, job: Job, action: str) -> Job:
 
 def owner_deactivated(user) -> str:
     """Why a job was cancelled when its owner was deactivated (shown on the job's page)."""
-    return _("Cancelled: %(name)s was deactivated.") % {"name": user.get_username()}
+    return _(reasons.DEACTIVATED) % {"name": user.get_username()}
 
 
 def cancel_owner_jobs(*, user) -> int:

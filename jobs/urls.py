@@ -10,6 +10,7 @@ job_patterns = [
     path("<int:job_id>/", views.job_detail, name="detail"),
     path("<int:job_id>/progress/", views.job_progress, name="progress"),
     path("<int:job_id>/retry/", views.job_retry, name="retry"),
+    path("<int:job_id>/again/", views.job_run_again, name="again"),
     path("<int:job_id>/resend/", views.job_resend, name="resend"),
     path("<int:job_id>/skip/", views.job_skip, name="skip"),
     path("<int:job_id>/download/", export_views.export_download, name="download"),

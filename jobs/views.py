@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from connections.request_client import client_for_request
 from connections.tenancy import request_tenant
 from jobs import errors, presenters, services
 from jobs.forms import JobFilterForm
-from jobs.models import ItemState, Job, Kind
+from jobs.models import ItemState, Job, Kind, State
 from jobs.selectors import job_domains, jobs_for, visible_jobs
 from notifications.services import mark_job_read
 from plcloud import PlcloudError
@@ -61,7 +62,6 @@ def job_detail(request, job_id: int):
         "retries": job.retries.all(),
         "tickets": tickets,
         "tickets_problem": problem,
-        "ticket_query": presenters.ticket_prefill(job),
     }
     return render(request, "jobs/job_detail.html", context)
 
@@ -76,15 +76,24 @@ def job_progress(request, job_id: int):
 
 
 def _progress(request, job: Job) -> dict:
-    """What the live part shows: the job, its items by state, and one page of them (?page=)."""
+    """What the live part shows: the job, its items by state, and one page of them (?page=),
+    of one state only when ?show= names one. An ended job adds its ticket link."""
     counts = dict(job.items.order_by().values_list("state").annotate(n=Count("id")))
-    items = Paginator(job.items.all(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    show = request.GET.get("show") if request.GET.get("show") in ItemState.values else ""
+    items = job.items.filter(state=show) if show else job.items.all()
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    # What the page polls: the same state and page as the member is looking at.
+    kept = {key: value for key, value in (("show", show), ("page", page.number)) if value and value != 1}
     return {
         "job": job,
-        "items": items,
+        "items": page,
+        "show": show,
+        "total": sum(counts.values()),
         "counts": [(s, label, counts.get(s, 0)) for s, label in ItemState.choices],
+        "progress_query": urlencode(kept),
         "stalled_since": presenters.stalled_since(job),
         "unknown_call": presenters.unknown_call(job),
+        "ticket_query": presenters.ticket_prefill(job) if job.ended and job.state != State.SUCCEEDED else "",
     }
 
 
@@ -132,3 +141,17 @@ def _decide(request, job_id: int, decide, text: str):
     else:
         messages.success(request, text)
     return redirect("jobs:detail", job.pk)
+
+
+@role_required(Role.OPERATOR)
+@require_POST
+def job_run_again(request, job_id: int):
+    """A new job with every item of an ended flush or prefetch, whatever became of them."""
+    job = job_or_404(request, job_id)
+    try:
+        again = services.run_again(user=request.user, job=job)
+    except errors.Refused as error:
+        messages.error(request, str(error))
+        return redirect("jobs:detail", job.pk)
+    presenters.say_queued(request, again, _("Running it again as job %(id)s."))
+    return redirect("jobs:detail", again.pk)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connections.problems import explain
-from jobs import runner
+from jobs import reasons, runner
 from jobs.errors import OutcomeUnknown
 from jobs.models import ItemState, Job, JobItem
 from plcloud import AuthError, NotFound, PlcloudError, ProtocolError, Unavailable, ValidationError
@@ -75,5 +75,5 @@ def unanswered(job: Job) -> bool:
     between sending and saving. Plcloud may have carried it out, so the member is asked."""
     if job.sending is None:
         return False
-    runner.ask(job, _("The worker stopped while this call was being sent, before its answer was saved."))
+    runner.ask(job, _(reasons.WORKER_STOPPED))
     return True

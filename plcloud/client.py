@@ -99,6 +99,7 @@ class Client:
         token_expires: datetime | None = None,
         on_authenticated: Callable[[Client], None] | None = None,
         on_answer: Callable[[str, str, bytes], None] | None = None,
+        on_token_checked: Callable[[Client, bool], None] | None = None,
         retry: RetryPolicy | None = None,
         circuit: Circuit | None = None,
     ) -> None:
@@ -122,6 +123,9 @@ class Client:
         # Called with (method, path, body) for every answer read to a call made with the token
         # (never a sign-in's, whose body holds a token), so a caller can keep it as it came.
         self.on_answer = on_answer
+        # Called with True when a service call ends refused for the session (a 401 this client
+        # could not get past), False when one succeeds: so a caller can show the session's state.
+        self.on_token_checked = on_token_checked
         self.retry = retry or RetryPolicy()
         self._renewal_refused = False
         # A caller's circuit breaker (plcloud.circuit.Circuit); None sends every call.
@@ -212,10 +216,26 @@ class Client:
         params: dict | None = None,
         max_bytes: int | None = None,
     ) -> object:
+        try:
+            document = self._call_signed_in(method, path, json=json, params=params, max_bytes=max_bytes)
+        except AuthError as error:
+            if self.on_token_checked and not isinstance(error, Forbidden):
+                self.on_token_checked(self, True)
+            raise
+        self._renewal_refused = False
+        if self.on_token_checked:
+            self.on_token_checked(self, False)
+        if wrapper is None:
+            return document
+        return unwrap(document, wrapper, method, path)
+
+    def _call_signed_in(
+        self, method: str, path: str, *, json: object, params: dict | None, max_bytes: int | None
+    ) -> object:
         if self._token is None or self._endpoint is None or self._expired():
             self.authenticate()
         try:
-            document = self._send_service(method, path, json=json, params=params, max_bytes=max_bytes)
+            return self._send_service(method, path, json=json, params=params, max_bytes=max_bytes)
         except AuthError as error:
             if isinstance(error, Forbidden) or not self.can_reauthenticate or self._renewal_refused:
                 raise
@@ -223,14 +243,10 @@ class Client:
             # and this client stops signing in again until some call succeeds.
             self.authenticate()
             try:
-                document = self._send_service(method, path, json=json, params=params, max_bytes=max_bytes)
+                return self._send_service(method, path, json=json, params=params, max_bytes=max_bytes)
             except AuthError as again:
                 self._renewal_refused = not isinstance(again, Forbidden)
                 raise
-        self._renewal_refused = False
-        if wrapper is None:
-            return document
-        return unwrap(document, wrapper, method, path)
 
     def change(self, method: str, path: str, wrapper: str, *, json: object = None) -> object:
         """A call that changes something. Once Plcloud answered 2xx the change was made, so its

@@ -18,6 +18,8 @@ SECRET_KEY = env.secret_key("SECRET_KEY", VAR_DIR / "secret_key")
 ENCRYPTION_KEYS = env.fernet_keys("PANEL_ENCRYPTION_KEYS", VAR_DIR / "encryption_keys")
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", [])
+# A form refused for its CSRF token: a page in the panel's layout that gives back what was typed.
+CSRF_FAILURE_VIEW = "ops.error_views.csrf_failure"
 
 # HTTPS, all opt-in so that the quick start keeps working over plain http on localhost.
 # PANEL_HTTPS: the panel is only ever reached over https, so cookies never travel in clear and
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "jobs",
     "tickets",
     "notifications",
+    "alerts",
 ]
 # The sandbox runs as `python -m plcloud_sandbox` (the quick start, compose, the tests), which needs
 # no Django app; a panel that wants it as `manage.py plcloud_sandbox` too turns this on. Off by
@@ -320,6 +323,8 @@ HEALTH_PLCLOUD_SECONDS = env.number("HEALTH_PLCLOUD_SECONDS", 15.0, minimum=0)
 WORKER_HEARTBEAT_SECONDS = env.integer("WORKER_HEARTBEAT_SECONDS", 30, minimum=5)
 # No heartbeat answered for this long: /health/ reports the worker as down (degraded).
 WORKER_STALE_SECONDS = env.integer("WORKER_STALE_SECONDS", 4 * WORKER_HEARTBEAT_SECONDS, minimum=10)
+# How often beat looks for due alert rules; each rule is checked at most once per its own interval.
+ALERT_CHECK_SECONDS = env.integer("ALERT_CHECK_SECONDS", 60, minimum=10)
 CELERY_BEAT_SCHEDULE = {
     "ops.heartbeat": {
         "task": "ops.tasks.heartbeat",
@@ -331,6 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(TICKET_CHECK_SECONDS),
         # A run not started before the next one is due is dropped, so runs never pile up.
         "options": {"expires": float(TICKET_CHECK_SECONDS)},
+    },
+    "alerts.check_alerts": {
+        "task": "alerts.tasks.check_alerts",
+        "schedule": float(ALERT_CHECK_SECONDS),
+        "options": {"expires": float(ALERT_CHECK_SECONDS)},
     },
     "jobs.expire_exports": {"task": "jobs.tasks.expire_exports", "schedule": 600.0, "options": {"expires": 600.0}},
     "jobs.reconcile": {

@@ -13,7 +13,8 @@ import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 
-SCOPES = ("all", "identity", "service")
+# "service" is every call of the CDN and ticket services; "cdn" and "ticket" one of them.
+SCOPES = ("all", "identity", "service", "cdn", "ticket")
 RATES = ("error_rate", "malformed_rate", "drop_rate")
 MAX_LATENCY_MS = 600_000
 ERROR_STATUSES = (500, 502, 503)
@@ -38,7 +39,8 @@ class Faults:
         return data
 
     def applies_to(self, scope: str) -> bool:
-        return self.scope in ("all", scope)
+        """``scope``: the request's, "identity", "cdn" or "ticket"."""
+        return self.scope in ("all", scope) or (self.scope == "service" and scope in ("cdn", "ticket"))
 
 
 def checked(changes: Mapping[str, object]) -> dict:

@@ -107,4 +107,4 @@ def fault_scope(path: str) -> str | None:
         return None
     if path == "/v2.0" or path.startswith("/v2.0/"):
         return "identity"
-    return "service"
+    return "ticket" if re.match(SERVICE_PREFIX + "/ticket(/|$)", path) else "cdn"

@@ -4,6 +4,7 @@ ticket pages read fresh; only blocks on other apps' pages read through the membe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -30,12 +31,18 @@ def recent_tickets(*, client: Client, user) -> list[Ticket]:
     page's block: the page reads its domain fresh, and within that time its tickets cost no second
     call after it). Kept as Plcloud's rows, under the member's cache version: their own
     change to a ticket (tickets.services) forgets it."""
+    return recent_tickets_read(client=client, user=user)[0]
+
+
+def recent_tickets_read(*, client: Client, user) -> tuple[list[Ticket], datetime]:
+    """``recent_tickets``, and when Plcloud listed them."""
     key = member_cache.key(user, "tickets")
-    rows = cache.get(key)
-    if not isinstance(rows, list):  # a miss, the cache down, or an entry of another shape
-        rows = client.ticket.list()
-        cache.set(key, rows, settings.CDN_CACHE_SECONDS)
-    return tickets_from(rows)
+    kept = cache.get(key)
+    # A miss, the cache down, or an entry of another shape (an earlier release).
+    if not (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], list)):
+        kept = (time.time(), client.ticket.list())
+        cache.set(key, kept, settings.CDN_CACHE_SECONDS)
+    return tickets_from(kept[1]), datetime.fromtimestamp(kept[0], UTC)
 
 
 def get_ticket(*, client: Client, ticket_id: str) -> Ticket:

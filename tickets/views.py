@@ -93,18 +93,19 @@ def ticket_new(request):
         "summary": request.GET.get("summary", "")[:MAX_SUMMARY],
         "description": request.GET.get("description", "")[:MAX_TEXT],
     }
-    form = TicketForm(request.POST or None, initial=prefill)
+    form, failed = TicketForm(request.POST or None, initial=prefill), None
     if request.method == "POST" and form.is_valid():
         try:
             member = {"client": client_for_request(request), "user": request.user, "tenant": request_tenant(request)}
             ticket = services.create_ticket(**member, **form.cleaned_data)
         except PlcloudError as error:
-            form.add_error(None, explain(error).message)
+            failed = explain(error)  # said beside the form, which keeps what was typed
+            form.add_error(None, failed.message)
         else:
             messages.success(request, _("Ticket opened. Support will answer here."))
             # The list when Plcloud's answer named no id the panel can route.
             return redirect("tickets:detail", ticket_id=ticket.ref) if ticket.ref else redirect("tickets:list")
-    return render(request, "tickets/ticket_new.html", {"form": form})
+    return render(request, "tickets/ticket_new.html", {"form": form, "failed": failed})
 
 
 @role_required(Role.OPERATOR)

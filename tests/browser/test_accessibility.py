@@ -126,6 +126,10 @@ def test_every_page_has_no_accessibility_violation(a11y_page, axe_source, admin,
         "audit": "/audit/",
         "team": "/team/",
         "password": "/accounts/password/",
+        "alerts": "/alerts/",
+        "new alert channel": "/alerts/channels/new/",
+        "new alert rule": "/alerts/rules/new/",
+        "log analytics": f"/cdn/{ref}/logs/analytics/",
     }
     for label, url in pages.items():
         visit(page, axe_source, found, label, url)

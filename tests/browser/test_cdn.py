@@ -5,7 +5,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.cdn.conftest import balance_upstream, enabled_upstream
+from tests.cdn.conftest import balance_upstream
 from tests.panel_fixtures import PASSWORD
 
 
@@ -23,26 +23,57 @@ def test_it_shows_a_new_domain_go_online_without_a_reload(page, operator, connec
         page.get_by_role("button", name="Create domain").click()
         page.goto(f"/cdn/?q={name}")
         row = page.locator("tr", has_text=name)
-        expect(row.get_by_text("configuring")).to_be_visible()
+        expect(row.get_by_text("Configuring")).to_be_visible()
         page.evaluate("window.notReloaded = true")
-        expect(row.get_by_text("online")).to_be_visible(timeout=20_000)
+        expect(row.get_by_text("Online")).to_be_visible(timeout=20_000)
         assert page.evaluate("window.notReloaded") is True
     finally:
         sandbox.reset_timings()
 
 
-def test_it_disables_two_domains_in_one_batch(page, operator, connect_demo, demo, sandbox):
+def test_it_deletes_every_domain_on_the_page_after_its_confirmation_and_returns_to_the_list(
+    page, operator, connect_demo, demo, sandbox
+):
     connect_demo(operator)
     tag = uuid.uuid4().hex[:8]
-    made = [demo.cdn.create(f"{x}-{tag}.panel-test.com", ["114.114.114.114"], ["ov"]) for x in ("a", "b")]
-    sign_in(page, "otto", PASSWORD)
-    page.goto(f"/cdn/?q={tag}")
-    for domain in made:
-        page.get_by_label(f"Select {domain['domainName']}").check()
-    page.get_by_label("With the selected domains").select_option("disable")
+    names = [f"{x}-{tag}.panel-test.com" for x in ("a", "b", "c")]
+    sandbox.set_timings(config_delay=6)  # still configuring when ticked: their rows are polled
+    try:
+        for name in names:
+            demo.cdn.create(name, ["114.114.114.114"], ["ov"])
+        sign_in(page, "otto", PASSWORD)
+        page.goto(f"/cdn/?q={tag}&area=ov&sort=name")
+        expect(page.locator("tr", has_text=names[0]).get_by_text("configuring")).to_be_visible()
+        every = page.get_by_label("Select all domains on this page")
+        every.check()
+        for name in names:
+            # Each row is swapped in again once its domain is online: the tick stays.
+            expect(page.locator("tr", has_text=name).get_by_text("online")).to_be_visible(timeout=20_000)
+            expect(page.get_by_label(f"Select {name}")).to_be_checked()
+    finally:
+        sandbox.reset_timings()
+    page.get_by_label(f"Select {names[0]}").uncheck()
+    expect(every).not_to_be_checked()
+    every.check()
+    page.get_by_label("With the selected domains").select_option("delete")
     page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_text(f"Done for a-{tag}.panel-test.com, b-{tag}.panel-test.com.")).to_be_visible()
-    assert [enabled_upstream(sandbox, d["domainId"]) for d in made] == [False, False]
+    expect(page.get_by_role("heading", name="Delete domains")).to_be_visible()
+    targets = page.locator("#batch-targets tbody tr")
+    expect(targets).to_have_count(3)
+    for name in names:
+        expect(targets.filter(has_text=name)).to_have_count(1)
+    assert {d["domainName"] for d in demo.cdn.list()} >= set(names)  # nothing sent yet
+    page.get_by_label("Type the number of domains to delete").fill("2")
+    page.get_by_role("button", name="Delete 3 domains").click()
+    expect(page.get_by_text("Type 3, the number of domains that will be deleted.")).to_be_visible()
+    page.get_by_label("Type the number of domains to delete").fill("3")
+    page.get_by_role("button", name="Delete 3 domains").click()
+    expect(page.get_by_text(f"Done for {', '.join(names)}.")).to_be_visible()
+    assert page.url.endswith(f"/cdn/?q={tag}&area=ov&sort=name")
+    expect(page.get_by_label("Search")).to_have_value(tag)
+    expect(page.get_by_label("Area")).to_have_value("ov")
+    expect(page.get_by_text("No domain matches these filters.")).to_be_visible()
+    assert not {d["domainName"] for d in demo.cdn.list()} & set(names)
 
 
 def test_it_recharges_and_shows_the_new_balance(page, operator, connect_demo, sandbox):

@@ -49,6 +49,7 @@ def test_a_phone_gets_a_menu_and_tables_that_fit(page, admin, connect_demo, demo
     lists = ("/cdn/", "/jobs/", f"/jobs/{job.pk}/", "/tickets/", "/audit/", "/team/", "/cdn/urls/")
     others = (f"/cdn/{ref}/", f"/cdn/{ref}/flow/", f"/cdn/{ref}/logs/", "/cdn/traffic/", "/cdn/balance/")
     others += (f"/jobs/flush/new/?domain={ref}", "/jobs/prefetch/new/", "/tickets/new/", "/connection/", "/")
+    others += ("/alerts/", f"/cdn/{ref}/logs/analytics/")
     assert_fits(page, lists + others)
     # A card names each value with its column's heading.
     page.goto("/jobs/")

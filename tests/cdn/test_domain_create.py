@@ -101,7 +101,7 @@ def test_the_guides_mainland_example_is_created_after_the_member_confirms_it_wit
         assert 'id="icp-warning"' not in page and "not served" not in listed
     else:  # unserved_areas says so: on the domain page, linked to the field that fixes it, and in the list
         assert 'id="icp-warning"' in page and 'href="#id_edit-icp_record"' in page
-        assert "(not served: cn)" in listed
+        assert "(not served: Mainland China)" in listed
 
 
 def test_a_mainland_domain_without_an_icp_record_is_edited_as_it_is_until_the_record_is_set(

@@ -102,11 +102,12 @@ def test_a_page_served_again_carries_this_requests_csrf_token_and_it_works(opera
     # Read upstream, then twice from the member's cached list.
     _fetched, kept, again = (browser.get("/cdn/").content.decode() for _ in range(3))
     assert "csrf-slot-" not in again
-    assert len(csrf_tokens(again)) == 3 and len(set(csrf_tokens(again))) == 1  # language, sign out, batch
+    assert len(csrf_tokens(again)) == 2 and len(set(csrf_tokens(again))) == 1  # language, sign out
     assert csrf_tokens(kept)[0] != csrf_tokens(again)[0]  # masked afresh, as Django does
     domain = demo.cdn.list()[0]
-    sent = {"action": "enable", "ids": [domain["domainId"]], "csrfmiddlewaretoken": csrf_tokens(again).pop()}
-    assert browser.post("/cdn/batch/", sent).status_code == 302
+    confirm = browser.get("/cdn/batch/", {"action": "enable", "ids": [domain["domainId"]]}).content.decode()
+    sent = {"action": "enable", "ids": [domain["domainId"]], "confirmed": "1"}
+    assert browser.post("/cdn/batch/", sent | {"csrfmiddlewaretoken": csrf_tokens(confirm).pop()}).status_code == 302
 
 
 def test_a_page_served_again_shows_what_changed_around_the_table(op, operator):
@@ -189,6 +190,11 @@ def test_a_list_read_again_around_a_kept_page_shows_this_requests_token_badge_an
     for page in (again, kept):
         assert "slot-" not in page and len(set(csrf_tokens(page))) == 1
     assert csrf_tokens(kept)[0] != csrf_tokens(again)[0]
-    sent = {"action": "disable", "ids": [made["domainId"]], "csrfmiddlewaretoken": csrf_tokens(kept).pop()}
+    sent = {
+        "action": "disable",
+        "ids": [made["domainId"]],
+        "confirmed": "1",
+        "csrfmiddlewaretoken": csrf_tokens(kept).pop(),
+    }
     assert browser.post("/cdn/batch/", sent).status_code == 302
     demo.cdn.delete(made["domainId"])

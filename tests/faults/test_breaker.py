@@ -10,12 +10,13 @@ import pytest
 from django.test import Client as DjangoClient
 
 from connections.models import PlcloudConnection
-from tests.faults.pages import QUIET, pages
+from tests.faults.pages import pages, quiet
 from tests.helpers import PROJECT_ROOT
 from tests.worker_fixtures import redis_or_skip
 
 BANNER = 'id="plcloud-outage"'
 FRAGMENTS = ("/row/", "/progress/")  # polled parts of a page, not pages
+BLOCKS = "/dashboard/"  # the dashboard's blocks, loaded by it: parts too
 
 
 def service_calls(sandbox) -> list[dict]:
@@ -48,10 +49,11 @@ def test_it_opens_after_repeated_failures_and_then_calls_nothing(
         response = member.get(path)
         page = response.content.decode()
         assert response.status_code in (200, 286), path
-        if not path.endswith(FRAGMENTS):
-            assert BANNER in page and "Plcloud is unavailable." in page, path
-        if not path.endswith(QUIET):
-            assert "Plcloud is unavailable: it failed repeatedly" in page, path
+        if not path.endswith(FRAGMENTS) and not path.startswith(BLOCKS):
+            # Said once, in one banner: the page's own account of its call held back, or the shell's.
+            assert page.count(BANNER) == 1 and page.count("Plcloud is unavailable") == 1, path
+        if not quiet(path):
+            assert "Plcloud is unavailable" in page and "failed repeatedly" in page, path
     assert service_calls(sandbox) == []
 
 

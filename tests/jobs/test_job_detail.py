@@ -20,7 +20,7 @@ def make_prefetch(user, www, urls):
 def test_it_shows_items_states_failure_reasons_and_upstream_ids(op, operator, www):
     job = run_to_end(make_prefetch(operator, www, [f"{HOST}/d-ok.js", f"{HOST}/d-404.js"]))
     page = op.get(f"/jobs/{job.pk}/").content.decode()
-    assert f"{HOST}/d-404.js" in page and "origin answered 404" in page
+    assert f"{HOST}/d-404.js" in page and "The origin answered HTTP 404." in page
     assert job.upstream_ids[0] in page
     assert "Retry failed items" in page
     assert 'hx-trigger="every 2s"' not in page  # an ended job is not polled
@@ -46,7 +46,7 @@ def test_a_viewer_reads_their_own_job_without_a_retry_button(client, viewer, www
     client.force_login(viewer)
     job = run_to_end(make_prefetch(viewer, www, [f"{HOST}/v-404.js"]))
     page = client.get(f"/jobs/{job.pk}/")
-    assert page.status_code == 200 and "origin answered 404" in page.content.decode()
+    assert page.status_code == 200 and "The origin answered HTTP 404." in page.content.decode()
     assert "Retry failed items" not in page.content.decode()
 
 

@@ -12,4 +12,4 @@ def test_it_answers_200_while_running_and_286_once_ended(op, operator, www):
     ended = op.get(f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"})
     assert ended.status_code == 286
     body = ended.content.decode()
-    assert "100%" in body and "origin answered 404" in body and "<html" not in body
+    assert "100%" in body and "The origin answered HTTP 404." in body and "<html" not in body

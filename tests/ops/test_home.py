@@ -20,8 +20,9 @@ def test_it_sends_a_stranger_to_sign_in(client):
 def test_it_shows_that_the_identity_service_answers(client, member, sandbox, settings):
     settings.PLCLOUD_AUTH_URL = sandbox.auth_url
     client.force_login(member)
-    response = client.get("/")
-    assert response.status_code == 200
+    assert 'hx-get="/dashboard/identity/"' in client.get("/").content.decode()
+    response = client.get("/dashboard/identity/")
+    assert response.status_code == 286
     assert "Plcloud identity answers (v2.0, stable)" in response.content.decode()
 
 
@@ -31,6 +32,6 @@ def test_it_says_plcloud_is_unreachable_instead_of_failing(client, member, setti
         port = probe.getsockname()[1]
     settings.PLCLOUD_AUTH_URL = f"http://127.0.0.1:{port}/v2.0"
     client.force_login(member)
-    response = client.get("/")
-    assert response.status_code == 200
+    response = client.get("/dashboard/identity/")
+    assert response.status_code == 286
     assert "Plcloud is unreachable" in response.content.decode()

@@ -37,7 +37,7 @@ def test_it_reports_and_merges_fault_settings(sandbox, clean_faults):
 
 @pytest.mark.parametrize(
     "body",
-    [{"error_rate": 1.5}, {"drop_rate": -0.1}, {"scope": "cdn"}, {"unauthorized": "yes"}, {"latency_ms": "slow"},
+    [{"error_rate": 1.5}, {"drop_rate": -0.1}, {"scope": "storage"}, {"unauthorized": "yes"}, {"latency_ms": "slow"},
      {"latency": 100}, {"error_rate": True}],
 )  # fmt: skip
 def test_it_refuses_a_bad_fault_setting(sandbox, body):
@@ -161,3 +161,12 @@ def test_it_records_every_plcloud_call_with_the_faults_it_met(sandbox, demo, cle
     assert seen["methods"] == {"GET": 4, "POST": 1}
     sandbox.forget_requests()
     assert sandbox.requests_seen() == {"total": 0, "faulted": 0, "faults": {}, "methods": {}, "requests": []}
+
+
+def test_it_fails_one_service_alone_when_scoped_to_it(sandbox, demo, clean_faults):
+    sandbox.set_faults(error_rate=1.0, scope="ticket")
+    assert demo.get("/ticket").status_code >= 500
+    assert service_call(demo).status_code == 200
+    sandbox.set_faults(scope="cdn")
+    assert service_call(demo).status_code >= 500
+    assert demo.get("/ticket").status_code == 200

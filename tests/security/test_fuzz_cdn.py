@@ -87,7 +87,9 @@ def test_it_refuses_bad_batches(otto, own_domain, team2_objects, action, ids, wi
         ids.append(str(own_domain["domainId"]))
     if action in {"enable", "disable", "delete"} and ids == [str(own_domain["domainId"])]:
         ids.append(str(team2_objects["domain_id"]))  # at least one bad part, always
-    otto.send("POST", "/cdn/batch/", {"action": action, "ids": ids}, accepted=said("Done for"))
+    # As the confirmation page sends it, a number typed too: only the selection can be wrong.
+    sent = {"action": action, "ids": ids, "confirmed": "1", "typed": str(len(set(ids)))}
+    otto.send("POST", "/cdn/batch/", sent, accepted=said("Done for"))
 
 
 @settings(FUZZ, max_examples=500)
@@ -172,7 +174,10 @@ def test_it_answers_404_for_domain_ids_that_are_not_there(otto, domain_id, what)
 @given(enable=bad.bad_choice.filter(lambda e: e not in {"0", "1"}))
 def test_it_takes_only_the_buttons_value_to_enable_or_disable(otto, own_domain, enable):
     otto.send(
-        "POST", f"/cdn/{own_domain['domainId']}/toggle/", {"enable": enable}, accepted=said("Enabling", "Disabling")
+        "POST",
+        f"/cdn/{own_domain['domainId']}/toggle/",
+        {"enable": enable, "confirmed": "1"},
+        accepted=said("Enabling", "Disabling"),
     )
 
 

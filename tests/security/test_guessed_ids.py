@@ -209,7 +209,9 @@ def test_nobody_sees_or_acts_on_another_accounts_domain(client, world):
                 {404},
                 {"edit-origin_ips": "114.114.114.114", "edit-areas": ["hk"]},
             )
-            guess(client, user, "POST", f"/cdn/{domain_id}/toggle/", markers, {404}, {"enable": "0"})
+            guess(client, user, "GET", f"/cdn/{domain_id}/toggle/?enable=0", markers, {404})
+            guess(client, user, "GET", f"/cdn/{domain_id}/delete/", markers, {404})
+            guess(client, user, "POST", f"/cdn/{domain_id}/toggle/", markers, {404}, {"enable": "0", "confirmed": "1"})
             guess(
                 client,
                 user,
@@ -219,7 +221,10 @@ def test_nobody_sees_or_acts_on_another_accounts_domain(client, world):
                 {404},
                 {"delete-confirm": domain["domainName"]},
             )
-        guess(client, user, "POST", "/cdn/batch/", markers, {302}, {"action": "disable", "ids": [str(did)]})
+        # The list again, the domain not in it: "no longer in your list", nothing sent.
+        guess(client, user, "GET", f"/cdn/batch/?action=disable&ids={did}", markers, {400})
+        batch = {"action": "disable", "ids": [str(did)], "confirmed": "1"}
+        guess(client, user, "POST", "/cdn/batch/", markers, {400}, batch)
         guess(client, user, "GET", f"/jobs/flush/new/?domain={did}", markers, {404})
     assert client_for(m["tina"]).cdn.get(world["team2_domain"]["domainId"])["enabled"] is True
     assert client_for(m["operator"]).cdn.get(world["demo_domain"]["domainId"])["domainName"]

@@ -61,7 +61,7 @@ def test_a_domain_pages_recent_changes_are_its_own_by_id_tenant_and_role(team, d
     made = demo.cdn.create(fresh_name, ["114.114.114.114"], ["hk"])
     domain_page = f"/cdn/{made['domainId']}/"
     ada, otto, vera, tina, tom = (team[name] for name in ("ada", "otto", "vera", "tina", "tom"))
-    assert browser(otto).post(f"{domain_page}toggle/", {"enable": "0"}).status_code == 302
+    assert browser(otto).post(f"{domain_page}toggle/", {"enable": "0", "confirmed": "1"}).status_code == 302
     # A member of the other tenant tries to create a domain of the same name: refused upstream,
     # and recorded as a failed change under their own tenant.
     attempt = {"domain": fresh_name, "origin_ips": "114.114.114.114", "areas": ["hk"], "type": "web"}
@@ -73,12 +73,12 @@ def test_a_domain_pages_recent_changes_are_its_own_by_id_tenant_and_role(team, d
 
     # The admin of the domain's tenant sees the member's change, and nothing of the other tenant's.
     shown = look(ada, domain_page, hidden=["tina"])
-    assert "otto" in changes(shown) and "cdn.disable" in changes(shown)
+    assert "otto" in changes(shown) and f"Disabled domain {fresh_name}" in changes(shown)
     # A viewer sees only their own changes, as on the audit page.
     assert "otto" not in changes(look(vera, domain_page, hidden=["tina"]))
     # The audit page: each tenant's admin sees their own tenant's rows.
-    assert "cdn.disable" in look(ada, "/audit/", hidden=["tina"])
-    assert "cdn.create" in look(tom, "/audit/", hidden=["otto", str(made["domainId"])])
+    assert f"Disabled domain {fresh_name}" in look(ada, "/audit/", hidden=["tina"])
+    assert f"Added domain {fresh_name}" in look(tom, "/audit/", hidden=["otto", str(made["domainId"])])
     # Each row says under which tenant, and the domain's by its id.
     refused = AuditEntry.objects.get(actor=tina, action="cdn.create")
     disabled = AuditEntry.objects.get(actor=otto, action="cdn.disable")

@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PANEL_APPS = {
     "accounts",
+    "alerts",
     "audit",
     "cdn",
     "connections",
