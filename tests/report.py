@@ -2,7 +2,9 @@
 and security tests' tallies, and the secret scan's count.
 
 Tests add to a figure with ``count(line, key, n)``; the terminal summary prints every line that
-was counted, e.g. "worker kills: 2 / jobs lost or duplicated: 0".
+was counted, e.g. "worker kills: 2 / jobs lost or duplicated: 0". With ``section=`` the line goes
+under a heading of its own and is printed with its name, e.g. under "accessibility (axe-core)":
+"en domain list: violations: 0 / critical needs-review: 0".
 
 Under pytest-xdist each worker process counts only the tests it ran, and only the controller
 prints: each worker hands its counts over as it finishes (xdist's ``workeroutput``), and the
@@ -21,18 +23,21 @@ from tests.faults.tally import TALLY as FAULTS
 from tests.security.tally import TALLY as SECURITY
 
 FIGURES: dict[str, dict[str, int]] = defaultdict(dict)
+# Lines under a heading of their own: {section: {line: {key: n}}}.
+SECTIONS: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
 # What the secret scan (tests.secret_scan) searched at the end of a process's tests.
 SCAN = {"secrets": 0, "pages": 0, "log lines": 0, "found": 0, "processes": 0}
 # The one figure that is a largest, not a sum, when workers' counts are put together.
 HIGHEST = {"largest_answer"}
 
 
-def count(line: str, key: str, n: int = 1) -> None:
-    FIGURES[line][key] = FIGURES[line].get(key, 0) + n
+def count(line: str, key: str, n: int = 1, *, section: str | None = None) -> None:
+    figures = FIGURES[line] if section is None else SECTIONS[section][line]
+    figures[key] = figures.get(key, 0) + n
 
 
 def _counts() -> dict:
-    return {"figures": FIGURES, "faults": FAULTS, "security": asdict(SECURITY), "scan": SCAN}
+    return {"figures": FIGURES, "sections": SECTIONS, "faults": FAULTS, "security": asdict(SECURITY), "scan": SCAN}
 
 
 def _add(mine: dict, theirs: dict) -> None:
@@ -43,6 +48,9 @@ def _add(mine: dict, theirs: dict) -> None:
 def _add_worker(counts: dict) -> None:
     for line, figures in counts["figures"].items():
         _add(FIGURES[line], figures)
+    for section, lines in counts.get("sections", {}).items():
+        for line, figures in lines.items():
+            _add(SECTIONS[section][line], figures)
     _add(FAULTS, counts["faults"])
     _add(SCAN, counts["scan"])
     security = asdict(SECURITY)
@@ -92,3 +100,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
             f"secret scan: {SCAN['secrets']} secrets, {SCAN['pages']} pages, {SCAN['log lines']} log lines "
             f"in {SCAN['processes']} test process(es): {SCAN['found']} found"
         )
+    # Last: each heading holds only its own lines.
+    for section, lines in SECTIONS.items():
+        terminalreporter.section(section)
+        for line, figures in lines.items():
+            terminalreporter.write_line(f"{line}: " + " / ".join(f"{key}: {value}" for key, value in figures.items()))

@@ -58,7 +58,7 @@ def test_it_refuses_a_role_for_a_superuser_and_says_why_where_the_role_is_set(cl
     client.force_login(admin)
     assert why in client.get("/team/").content.decode()
     page = client.post(f"/team/{root.pk}/role/", {"role": "viewer"}, follow=True).content.decode()
-    assert '<li class="error" role="status">' + why in page
+    assert '<li class="error">' + why in page
     assert "Role of root changed." not in page
     assert role_of(get_user_model().objects.get(pk=root.pk)) == "admin"
     assert not AuditEntry.objects.filter(action="member.role").exists()
