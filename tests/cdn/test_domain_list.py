@@ -74,7 +74,7 @@ def test_it_keeps_the_message_of_the_last_change_when_the_list_then_fails(op, de
 
 def test_it_shows_the_members_page_around_the_table_once(op):
     page = op.get("/cdn/").content.decode()
-    assert page.count("<table>") == 1 and page.count('<main id="main">') == 1
+    assert page.count("<table") == 1 and page.count('<main id="main">') == 1
     assert "<!--domain-table-" not in page
     assert page.index('name="action"') < page.index('id="domain-') < page.rindex("</form>")
 
