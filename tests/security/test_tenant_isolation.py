@@ -153,7 +153,7 @@ def test_the_kept_traffic_sums_are_read_under_a_member_of_the_tenant_and_shown_o
     # The read the page queued, as a worker runs it: under otto's own token.
     read_account_flow(otto.pk, otto.plcloud.tenant_id, "30d")
     shown = look(otto, "/cdn/traffic/?period=30d", hidden=[])
-    figures = re.search(r"[\d.]+ GB over \d+ domains", shown)[0]
+    figures = re.search(r"[\d.,]+\xa0[KMGT]?B over \d+ domains", shown)[0]
     # vera is on the same Plcloud account (as alice): she sees the same figures, nothing read again.
     sandbox.forget_requests()
     assert figures in look(vera, "/cdn/traffic/?period=30d", hidden=[])
