@@ -56,3 +56,16 @@ def clean_faults(sandbox):
     """For a test that switches faults on: they are off again after it."""
     yield sandbox
     sandbox.clear_faults()
+
+
+@pytest.fixture(autouse=True)
+def panel_language():
+    """Each test starts in the panel's language: a page in Chinese leaves its language active in
+    the thread, and a task a later test runs in-process would write its messages in it (a worker
+    process starts in LANGUAGE_CODE)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
