@@ -44,12 +44,13 @@ def test_it_keeps_a_bad_edit_on_the_form(op, demo, domain):
     assert demo.cdn.get(domain["domainId"])["origin_ips"] == ["114.114.114.114"]
 
 
-def test_it_disables_only_from_the_confirmation_and_enables_in_one_click(op, sandbox, domain):
+def test_it_disables_only_from_the_confirmation_and_enables_in_one_click(op, sandbox, domain, wire):
     detail = f"/cdn/{domain['domainId']}/"
     assert f'<form method="get" action="{detail}toggle/"' in op.get(detail).content.decode()
     sandbox.forget_requests()
     shown = op.get(f"{detail}toggle/", {"enable": "0"}).content.decode()
-    assert f"Disable {domain['domainName']}?" in shown and "<dt>Enabled</dt><dd>yes</dd>" in shown
+    enabled = "yes" if wire == "default" else '<span class="muted">not known</span>'  # the SDK's answers have none
+    assert f"Disable {domain['domainName']}?" in shown and f"<dt>Enabled</dt><dd>{enabled}</dd>" in shown
     assert "The CDN stops serving this domain until it is enabled again." in shown
     assert 'name="confirmed" value="1"' in shown and f'<a href="{detail}">Cancel</a>' in shown
     # An older page's one-click form (no "confirmed") is shown the confirmation, not obeyed.
