@@ -135,12 +135,7 @@ def retry_failed(*, user, job: Job) -> Job:
         error = Refused([_("Only an ended job with failed items can be retried.")])
         _refused(user, f"jobs.{job.kind}.retry", job.pk, error)
         raise error
-    with transaction.atomic():
-        child = create_job(user=user, kind=job.kind, domains=_domains_of(job), items=failed, parent=job)
-        detail = {"parent": job.pk, "items": len(failed)}
-        record(actor=user, action=f"jobs.{job.kind}.retry", object_type="job", object_id=child.pk, detail=detail)
-        _enqueue(child)
-    return child
+    return _child(user=user, job=job, items=failed, action=f"jobs.{job.kind}.retry")
 
 
 def run_again(*, user, job: Job) -> Job:
@@ -150,12 +145,17 @@ def run_again(*, user, job: Job) -> Job:
         error = Refused([_("Only an ended flush or prefetch can be run again.")])
         _refused(user, f"jobs.{job.kind}.again", job.pk, error)
         raise error
+    return _child(user=user, job=job, items=items, action=f"jobs.{job.kind}.again")
+
+
+def _child(*, user, job: Job, items: list, action: str) -> Job:
+    """A new job of ``job``'s kind and domains with ``items``, linked to it, audited and queued."""
     with transaction.atomic():
-        again = create_job(user=user, kind=job.kind, domains=_domains_of(job), items=items, parent=job)
+        child = create_job(user=user, kind=job.kind, domains=_domains_of(job), items=items, parent=job)
         detail = {"parent": job.pk, "items": len(items)}
-        record(actor=user, action=f"jobs.{job.kind}.again", object_type="job", object_id=again.pk, detail=detail)
-        _enqueue(again)
-    return again
+        record(actor=user, action=action, object_type="job", object_id=child.pk, detail=detail)
+        _enqueue(child)
+    return child
 
 
 def submit_export(*, user, domain: Domain, window: dict, parent: Job | None = None, analyze: bool = False) -> Job:
