@@ -18,7 +18,7 @@ import time
 from functools import partial
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,24 @@ def _outage_of(location: str) -> _Outage:
         return _OUTAGES.setdefault(location, _Outage())
 
 
+class _OneClientPerServer(RedisCacheClient):
+    """Django's client, keeping its redis.Redis objects: Django builds one for every call, which
+    costs about as much CPU here as the call itself, and a page makes several. A redis.Redis holds
+    no connection of its own (its pool does), so one per server serves every call, as Django's pools
+    already do."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         options = params.get("OPTIONS", {})
@@ -84,6 +102,7 @@ class FailOpenRedisCache(RedisCache):
             "OPTIONS": {"socket_timeout": SOCKET_TIMEOUT, "socket_connect_timeout": CONNECT_TIMEOUT, **options},
         }
         super().__init__(server, params)
+        self._class = _OneClientPerServer
         self._outage = _outage_of(repr(self._servers))
 
     def _try(self, call, fallback):
