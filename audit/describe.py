@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import zones
 from accounts.models import Role
 from cdn.log_filters import LogType
 from cdn.objects import area_label, type_label
@@ -143,7 +144,15 @@ def _log_type(code: str) -> str:
 
 
 # Codes among the detail's values, as words (by key; "old" and "new" by the action's prefix).
-WORDS: dict[str, Callable[[str], str]] = {"areas": area_label, "type": type_label, "role": _role, "log_type": _log_type}
+WORDS: dict[str, Callable[[str], str]] = {
+    "areas": area_label,
+    "type": type_label,
+    "role": _role,
+    "log_type": _log_type,
+    # Recorded in UTC; read, like every time on a page, in the reader's zone.
+    "start_at": zones.display,
+    "end_at": zones.display,
+}
 OLD_NEW: dict[str, Callable[[str], str]] = {"member.role": _role, "ticket.status": status_label}
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -112,3 +112,19 @@ def test_an_error_kept_in_one_language_is_read_in_the_other(client, admin):
     assert "Plcloud is not reachable right now. Nothing was lost; try again in a minute." in page
     assert "Plcloud refused the request: domain: already exists" in page
     assert said not in page
+
+
+def test_an_exports_window_reads_in_the_readers_time_zone(client, admin):
+    """The window is recorded in UTC; a reader in New York reads it as every other time on their pages."""
+    from accounts.models import Membership
+
+    Membership.objects.filter(user=admin).update(time_zone="America/New_York")
+    window = {"start_at": "2026-11-27 13:00:00+00:00", "end_at": "2026-11-27 14:30:00+00:00"}
+    detail = {"domain": "www.example.com", **window}
+    record(actor=admin, action="jobs.export", object_type="job", object_id="7", detail=detail)
+    client.force_login(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/audit/").content.decode()
+    assert "From: 2026-11-27 08:00:00 UTC-0500" in page
+    assert "To: 2026-11-27 09:30:00 UTC-0500" in page
+    assert "+00:00" not in page
