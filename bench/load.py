@@ -128,3 +128,25 @@ def closed_loop(
         thread.join()
     run.seconds = time.perf_counter() - began
     return run
+
+
+def most_at_once(
+    sessions: list[requests.Session],
+    url: str | Callable[[int], requests.Response],
+    check: Callable[[requests.Response], bool],
+    *,
+    alone_p95: float,
+    limit: float,
+    seconds: float,
+    prepare: Callable[[int], object] | None = None,
+) -> tuple[int, Run | None]:
+    """The most members at once (of 2, 4, 6 ... all) whose p95 stays within ``limit`` times one
+    member's alone, with their run: what the machine carries within a goal it misses at full load."""
+    best: tuple[int, Run | None] = (1, None)
+    for members in range(2, len(sessions) + 1, 2):
+        closed_loop(sessions[:members], url, check, seconds=1, prepare=prepare)  # the queue filled
+        run = closed_loop(sessions[:members], url, check, seconds=seconds, prepare=prepare)
+        if run.errors or run.p(0.95) > limit * alone_p95:
+            break
+        best = (members, run)
+    return best

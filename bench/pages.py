@@ -6,7 +6,9 @@ Goals (issue 16), measured in one run: the uncached domain list's p95 with 20 me
 most 2x one member's alone, and alone at most the direct cdn.list() + 15 ms; the cached list at
 least 60% of a trivial signed-in page's throughput; a domain page's upstream reads not one after
 another (or cached), its p95 with 20 members at most 2x alone. Also the CPU a page costs and how
-busy the machine was. Starts its own sandbox (every answer 30 ms late, its latency fault), a
+busy the machine was, the same at-once/alone ratio on the signed-in page (no Plcloud call: the
+machine's floor), and the most members at once whose uncached list stays within the 2x (a sizing
+figure). Starts its own sandbox (every answer 30 ms late, its latency fault), a
 throw-away panel (PostgreSQL when it answers on 127.0.0.1, else SQLite; Redis database 9 as the
 cache, emptied) and one gunicorn per serving model, both running; each page is measured on one
 model, then the other, in turns.
@@ -38,7 +40,16 @@ from bench.common import (  # noqa: E402
     work_folder,
     write_section,
 )
-from bench.load import busy_share, closed_loop, cpu_seconds, family, machine_ticks, percentile, spent  # noqa: E402
+from bench.load import (  # noqa: E402
+    busy_share,
+    closed_loop,
+    cpu_seconds,
+    family,
+    machine_ticks,
+    most_at_once,
+    percentile,
+    spent,
+)
 
 CACHE_URL = "redis://127.0.0.1:6379/9"
 # What docker-compose.yml's web command runs, but for the worker class (the models compared).
@@ -289,6 +300,13 @@ def main() -> list[str]:
                     tally.errors += run.errors
                     tally.first_error = tally.first_error or run.first_error
                     print(f"{model:8} {label:16} {run.rate:6.0f} req/s  p95 {run.p(0.95):5.0f} ms", flush=True)
+        # How many members at once the machine carries within the uncached list's 2x (first model).
+        label, path, check, prepare = next(page for page in pages if page[0] == "/cdn/ uncached")
+        alone_p95 = percentile(tallies[(label, models[0])].alone, 0.95)
+        url = at(panels[models[0]][1], path)
+        capacity = most_at_once(
+            sessions, url, check, alone_p95=alone_p95, limit=2, seconds=args.seconds, prepare=prepare
+        )
     finally:
         for process, _ in panels.values():
             process.terminate()
@@ -296,13 +314,13 @@ def main() -> list[str]:
         sandbox.stop()
         drop_postgres(database)
 
-    lines = report(args, models, pages, tallies, direct, other_before, database is not None)
+    lines = report(args, models, pages, tallies, direct, other_before, database is not None, capacity)
     print("\n".join(lines))
     write_section(TITLE, lines)
     return lines
 
 
-def report(args, models, pages, tallies, direct, other_before, postgres: bool) -> list[str]:
+def report(args, models, pages, tallies, direct, other_before, postgres: bool, capacity) -> list[str]:
     lines = [
         f"gunicorn {' '.join(SERVING[:2])}, DEBUG off, {'PostgreSQL' if postgres else 'SQLite'}, Redis cache; "
         f"sandbox {args.latency_ms:.0f} ms late on every answer",
@@ -333,6 +351,18 @@ def report(args, models, pages, tallies, direct, other_before, postgres: bool) -
         lines.append("first error of each: " + "; ".join(errors))
     lines += ["", "goals (" + " | ".join(models) + "):"]
     lines += goals(models, tallies, direct)
+    members, run = capacity
+
+    def ratio(model):
+        tally = tallies[("signed-in page", model)]
+        return f"{percentile(tally.times, 0.95) / percentile(tally.alone, 0.95):.2f}x"
+
+    lines += [
+        "",
+        "the same ratio on the signed-in page, which calls no Plcloud: " + " | ".join(map(ratio, models)),
+        f"members at once whose uncached list stays within 2x of alone ({models[0]}): {members}"
+        + (f" ({run.rate:.0f} req/s, p95 {run.p(0.95):.0f} ms)" if run else ""),
+    ]
     return lines
 
 
