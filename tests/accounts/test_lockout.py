@@ -45,9 +45,7 @@ def refused(response, text: str) -> bool:
     return response.status_code == 429 and text in response.content.decode()
 
 
-def test_spraying_usernames_from_one_address_stops_at_its_limit_without_checking_a_password(
-    settings, viewer, hashing
-):
+def test_spraying_usernames_from_one_address_stops_at_its_limit_without_checking_a_password(settings, viewer, hashing):
     for n in range(settings.AXES_IP_FAILURE_LIMIT):
         response, signed_in = sign_in(f"guess{n}", "Summer2026!", ATTACKER)
         assert response.status_code == 200 and not signed_in

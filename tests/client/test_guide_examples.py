@@ -78,7 +78,9 @@ def test_the_common_url_examples(plcloud, domain):
 def test_the_flush_log_and_prefetch_examples(plcloud, www):
     domain_id = www["domainId"]
     # 缓存刷新
-    result = plcloud.cdn.cache_flush(domain_id, ["https://www.demo-shop.com/guide.css"], ["https://www.demo-shop.com/g/"])
+    result = plcloud.cdn.cache_flush(
+        domain_id, ["https://www.demo-shop.com/guide.css"], ["https://www.demo-shop.com/g/"]
+    )
     assert isinstance(result, dict)
     # 日志: a minute of the busy seeded domain, whole (the guide's call has no paging)
     end_at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
