@@ -124,7 +124,7 @@ KEYS = {
     "jobs_cancelled": _("Jobs cancelled"),
     "summary": _("Summary"),
     "length": _("Characters"),
-    "parent": _("Run again from job"),
+    "parent": _("Repeats job"),
     "call": _("Call"),
     "log_type": _("Log"),
     "start_at": _("From"),

@@ -59,5 +59,5 @@ def test_any_detail_renders_whatever_its_keys(client, admin, operator, op, www, 
     page = response.content.decode()
     assert response.status_code == 200
     # (PostgreSQL's jsonb keeps its keys in an order of its own.)
-    assert f"Run again from job: {job.pk}" in page and "Items: 1" in page
+    assert f"Repeats job: {job.pk}" in page and "Items: 1" in page
     assert "odd.detail" in page and "a list, values: 3" in page  # an unknown action shows its code

@@ -62,5 +62,5 @@ def test_it_retries_a_failed_prefetch_item_from_the_job_page(page, worker, opera
     page.get_by_role("button", name="Retry failed items").click()
     expect(page.get_by_text("Retrying the failed items as job")).to_be_visible()
     expect(page.locator("#job-state")).to_have_text("Failed", timeout=30_000)
-    expect(page.get_by_text("Retry of")).to_be_visible()
+    expect(page.get_by_text("Repeats")).to_be_visible()
     expect(page.locator("tr", has_text="retry-404.js")).to_contain_text("The origin answered HTTP 404.")

@@ -51,6 +51,11 @@ def test_it_follows_a_prefetch_to_its_end_on_the_job_page(page, worker, operator
         again = Job.objects.filter(owner=operator).latest("pk")
         expect(page.get_by_text(f"Running it again as job {again.pk}.")).to_be_visible()
         assert page.url.endswith(f"/jobs/{again.pk}/") and page.url != first
+        # The new job names the one it repeats (a run again, not a retry of failed items).
+        expect(page.locator("dt", has_text="Repeats")).to_be_visible()
+        expect(page.get_by_role("link", name=f"#{again.parent_id}", exact=True)).to_have_attribute(
+            "href", f"/jobs/{again.parent_id}/"
+        )
         expect(page.get_by_role("link", name="All: 2")).to_be_visible()
         expect(page.locator("tr", has_text=f"{HOST}/browser-404.js")).to_be_visible()
     finally:
