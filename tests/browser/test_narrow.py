@@ -63,6 +63,16 @@ def test_a_phone_gets_a_menu_and_tables_that_fit(page, admin, connect_demo, demo
     page.wait_for_function("() => window.swapped === true")
     assert page.locator("#job-progress tbody td").first.get_attribute("data-label") == "URL"
 
+    # The domain list's "select all" stays in reach above the cards, with its words beside it.
+    page.goto("/cdn/")
+    every = page.get_by_label("Select all domains on this page")
+    expect(every).to_be_visible()
+    expect(page.locator("label[for=pick-all]")).to_be_visible()
+    every.check()
+    boxes = page.locator('main input[name="ids"]')
+    assert boxes.count() > 1 and all(boxes.nth(n).is_checked() for n in range(boxes.count()))
+    assert page.evaluate(WIDTHS)["page"] <= 390
+
     # A wide screen shows the table and the header as before, with no menu button.
     page.set_viewport_size({"width": 1280, "height": 800})
     expect(menu).to_be_hidden()
