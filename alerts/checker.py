@@ -38,13 +38,13 @@ RUN_SECONDS = 60
 
 
 def due_rules(now: datetime, limit: int = MAX_RULES) -> list[Rule]:
-    rules = Rule.objects.filter(Q(due_at__isnull=True) | Q(due_at__lte=now))
+    rules = Rule.objects.filter(Q(due_at__isnull=True) | Q(due_at__lte=now), paused=False)
     return list(rules.order_by(F("due_at").asc(nulls_first=True), "pk")[:limit])
 
 
 def claim(rule: Rule, now: datetime) -> bool:
     """Take the rule for this check, unless another worker just did."""
-    rows = Rule.objects.filter(pk=rule.pk).filter(Q(due_at__isnull=True) | Q(due_at__lte=now))
+    rows = Rule.objects.filter(pk=rule.pk, paused=False).filter(Q(due_at__isnull=True) | Q(due_at__lte=now))
     rows = rows.filter(checked_at__isnull=True) if rule.checked_at is None else rows.filter(checked_at=rule.checked_at)
     due = now + timedelta(minutes=rule.interval_minutes)
     return bool(rows.update(checked_at=now, due_at=due))

@@ -66,6 +66,9 @@ class Rule(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)  # None: due now
     problem = models.TextField(blank=True)  # why the last check could not tell (a sentence, no secret)
+    # Not checked while paused (maintenance, a known outage); an open incident stays open, unsent,
+    # until the first check after it is resumed tells whether the condition cleared.
+    paused = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name", "pk"]

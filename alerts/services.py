@@ -73,6 +73,17 @@ def delete_rule(*, user, rule: Rule) -> None:
     record(actor=user, action="alerts.rule.delete", object_type="alert rule", object_id=name)
 
 
+def pause_rule(*, user, rule: Rule) -> None:
+    Rule.objects.filter(pk=rule.pk).update(paused=True)
+    record(actor=user, action="alerts.rule.pause", object_type="alert rule", object_id=rule.name)
+
+
+def resume_rule(*, user, rule: Rule) -> None:
+    """Checked at the next run of the beat's alert check (due now), not an interval later."""
+    Rule.objects.filter(pk=rule.pk).update(paused=False, due_at=None)
+    record(actor=user, action="alerts.rule.resume", object_type="alert rule", object_id=rule.name)
+
+
 def reencrypt_channels() -> tuple[int, int]:
     """Every channel's target under the newest key (reencrypt_secrets); those no key opens are counted."""
     done = unreadable = 0

@@ -94,12 +94,35 @@ def channel_delete(request, pk: int):
     return redirect("alerts:list")
 
 
-@require_POST
-@role_required(Role.OPERATOR)
-def rule_delete(request, pk: int):
+def _rule(request, pk: int):
     rule = selectors.rule_of(tenant=request_tenant(request), pk=pk)
     if rule is None:
         raise Http404
+    return rule
+
+
+@require_POST
+@role_required(Role.OPERATOR)
+def rule_pause(request, pk: int):
+    rule = _rule(request, pk)
+    services.pause_rule(user=request.user, rule=rule)
+    messages.success(request, _("Rule %(name)s paused: it is not checked until you resume it.") % {"name": rule.name})
+    return redirect(reverse("alerts:list") + f"#rule-{rule.pk}")
+
+
+@require_POST
+@role_required(Role.OPERATOR)
+def rule_resume(request, pk: int):
+    rule = _rule(request, pk)
+    services.resume_rule(user=request.user, rule=rule)
+    messages.success(request, _("Rule %(name)s resumed: the next alert check includes it.") % {"name": rule.name})
+    return redirect(reverse("alerts:list") + f"#rule-{rule.pk}")
+
+
+@require_POST
+@role_required(Role.OPERATOR)
+def rule_delete(request, pk: int):
+    rule = _rule(request, pk)
     services.delete_rule(user=request.user, rule=rule)
     messages.success(request, _("Rule %(name)s deleted.") % {"name": rule.name})
     return redirect("alerts:list")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import zones
 from accounts.models import Role
+from alerts.models import ChannelKind, RuleKind
 from cdn.log_filters import LogType
 from cdn.objects import area_label, type_label
 from jobs.reasons import retell
@@ -67,6 +68,10 @@ ACTIONS = {
         _("Exported the request log of %(domain)s"),
         _("Log export job %(job)s"),
     ),
+    "jobs.analyze": (
+        _("Analysed the request log of %(domain)s"),
+        _("Log analytics job %(job)s"),
+    ),
     "jobs.export.retry": (_("Asked to export the log of job %(job)s again"),),
     "jobs.export.cancel": (_("Cancelled log export job %(job)s"),),
     "jobs.export.download": (_("Downloaded the log exported by job %(job)s"),),
@@ -80,12 +85,20 @@ ACTIONS = {
     ),
     "member.activate": (_("Reactivated member %(object)s"),),
     "member.deactivate": (_("Deactivated member %(object)s"),),
+    "member.password": (_("Chose a password of their own, replacing the initial one"),),
     "ticket.create": (_("Opened ticket “%(summary)s”"), _("Opened a ticket")),
     "ticket.reply": (_("Replied to ticket %(object)s"),),
     "ticket.status": (
         _("Changed the status of ticket %(object)s from %(old)s to %(new)s"),
         _("Changed the status of ticket %(object)s to %(new)s"),
     ),
+    "alerts.channel.create": (_("Added alert channel %(object)s"),),
+    "alerts.channel.delete": (_("Deleted alert channel %(object)s"),),
+    "alerts.channel.test": (_("Sent a test message to alert channel %(object)s"),),
+    "alerts.rule.create": (_("Added alert rule %(object)s"),),
+    "alerts.rule.pause": (_("Paused alert rule %(object)s"),),
+    "alerts.rule.resume": (_("Resumed alert rule %(object)s"),),
+    "alerts.rule.delete": (_("Deleted alert rule %(object)s"),),
 }
 
 
@@ -132,6 +145,8 @@ KEYS = {
     "status_class": _("Status"),
     "cache_state": _("Cache"),
     "url_contains": _("URL contains"),
+    "kind": _("Kind"),
+    "threshold": _("Threshold"),
 }
 
 
@@ -154,13 +169,18 @@ WORDS: dict[str, Callable[[str], str]] = {
     "end_at": zones.display,
 }
 OLD_NEW: dict[str, Callable[[str], str]] = {"member.role": _role, "ticket.status": status_label}
+# A channel's or a rule's kind, by the action that recorded it.
+KINDS: dict[str, Callable[[str], str]] = {
+    "alerts.channel.create": lambda code: dict(ChannelKind.choices).get(code, code),
+    "alerts.rule.create": lambda code: dict(RuleKind.choices).get(code, code),
+}
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _word(action: str, key: str, value: object) -> object:
     """A code among the detail's values as its word; anything else as it was."""
-    words = OLD_NEW.get(action) if key in ("old", "new") else WORDS.get(key)
+    words = OLD_NEW.get(action) if key in ("old", "new") else KINDS.get(action) if key == "kind" else WORDS.get(key)
     if words is None:
         return value
     if isinstance(value, list):

@@ -1,9 +1,10 @@
 """The alerts pages: channels whose secrets stay secret, bad input kept next to its field, a test
-sent from the page, and who may change what."""
+sent from the page, rules paused and resumed, and who may change what."""
 
 from django.db import connection
 
-from alerts.models import Channel, Delivery, Rule
+from alerts import checker
+from alerts.models import Channel, Delivery, Rule, RuleKind
 from audit.models import AuditEntry
 from plcloud_panel.crypto import decrypt
 from tests.alerts.conftest import token
@@ -108,3 +109,39 @@ def test_reencrypt_secrets_moves_the_channels_to_the_newest_key(op, settings):
     assert "re-encrypted 1 alert channel(s); 0 could not be read" in out.getvalue()
     settings.ENCRYPTION_KEYS = settings.ENCRYPTION_KEYS[:1]  # the old key is retired
     assert decrypt(Channel.objects.get().target_encrypted) == "https://hooks.example.com/T/B/abcdef"
+
+
+def test_a_paused_rule_is_not_checked_until_it_is_resumed(op, receiver, make_channel, make_rule, fail_job):
+    slack = make_channel("Ops Slack", "slack", receiver.url("/services/paused"))
+    rule = make_rule("Failed jobs", RuleKind.JOB_FAILED, [slack])
+    assert op.post(f"/alerts/rules/{rule.pk}/pause/").status_code == 302
+    page = op.get("/alerts/").content.decode()
+    row = page[page.index(f'id="rule-{rule.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Paused" in row and ">Resume</button>" in row and ">Pause</button>" not in row
+    job = fail_job()  # during the pause: nothing is sent
+    assert checker.check_due() == 0 and receiver.got == []
+
+    response = op.post(f"/alerts/rules/{rule.pk}/resume/", follow=True)
+    assert "Rule Failed jobs resumed: the next alert check includes it." in response.content.decode()
+    assert checker.check_due() == 1  # due at once, not an interval later
+    assert receiver.texts("/services/paused") == [
+        f"[Plcloud Panel] Alert firing: Failed jobs\n1 job failed: #{job.pk} Cache flush."
+    ]
+    audit = op.get("/audit/").content.decode()
+    assert "Paused alert rule Failed jobs" in audit and "Resumed alert rule Failed jobs" in audit
+
+
+def test_only_an_operator_of_the_rules_account_pauses_it(client, viewer, admin, connect_demo, make_rule, sandbox):
+    from connections import services
+
+    rule = make_rule("Failed jobs", RuleKind.JOB_FAILED, [])
+    connect_demo(viewer)
+    client.force_login(viewer)
+    assert client.post(f"/alerts/rules/{rule.pk}/pause/").status_code == 403
+    services.connect(user=admin, username="team2", password="team2-password", tenant_name="team2",
+                     auth_url=sandbox.auth_url)  # fmt: skip
+    client.force_login(admin)
+    assert client.post(f"/alerts/rules/{rule.pk}/pause/").status_code == 404
+    assert client.post(f"/alerts/rules/{rule.pk}/resume/").status_code == 404
+    assert Rule.objects.get(pk=rule.pk).paused is False

@@ -91,6 +91,11 @@ def test_a_row_with_less_detail_still_reads_as_a_sentence():
     assert sentence("ticket.status", "tk-1", {"old": "open", "new": "closed"}, "ticket") == (
         "Changed the status of ticket tk-1 from Open: waiting for support to Closed"
     )
+    assert sentence("alerts.rule.pause", "Failed jobs", object_type="alert rule") == "Paused alert rule Failed jobs"
+    assert sentence("jobs.analyze", "7", {"domain": "a.example.com"}) == "Analysed the request log of a.example.com"
+    assert sentence("member.password", "nina", object_type="member") == (
+        "Chose a password of their own, replacing the initial one"
+    )
     assert sentence("jobs.teleport", "5") == "jobs.teleport"  # unknown: its code
 
 
@@ -128,3 +133,15 @@ def test_an_exports_window_reads_in_the_readers_time_zone(client, admin):
     assert "From: 2026-11-27 08:00:00 UTC-0500" in page
     assert "To: 2026-11-27 09:30:00 UTC-0500" in page
     assert "+00:00" not in page
+
+
+def test_a_kind_in_the_detail_reads_as_the_word_of_what_recorded_it():
+    def lines(action, detail):
+        entry = AuditEntry(action=action, object_type="alert rule", object_id="x", detail=detail)
+        with translation.override("en"):
+            return describe.detail_lines(entry)
+
+    rule = {"kind": "job_failed", "threshold": None}
+    assert lines("alerts.rule.create", rule) == ["Kind: A job failed", "Threshold: —"]
+    assert lines("alerts.channel.create", {"kind": "dingtalk"}) == ["Kind: DingTalk group robot"]
+    assert lines("alerts.rule.create", {"kind": "new_kind"}) == ["Kind: new_kind"]  # unknown: as recorded
