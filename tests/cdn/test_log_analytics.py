@@ -85,4 +85,4 @@ def test_an_analytics_job_counts_the_whole_window_and_keeps_the_counts(op, opera
     assert tuple(report["top_urls"][0]) == wire["top_url"] or report["top_urls"][0][1] == wire["top_url"][1]
     page = op.get(f"/jobs/{job.pk}/").content.decode()
     assert shown(page)["entries"] == wire["entries"]
-    assert "jobs.analyze" in op.get("/audit/").content.decode()
+    assert f"Analysed the request log of {www['domainName']}" in op.get("/audit/").content.decode()
