@@ -106,5 +106,5 @@ def _answers(panel: Panel) -> bool:
     assert panel.process.poll() is None, f"the panel stopped:\n{panel.output()}"
     try:
         return requests.get(panel.base + "/accounts/login/", timeout=5).status_code == 200
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still booting
         return False

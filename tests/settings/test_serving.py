@@ -73,7 +73,7 @@ def test_slow_pages_in_every_process_do_not_stall_a_page_that_needs_nothing_from
             assert server.poll() is None, gunicorn_log(log)
             try:
                 return requests.get(base + "/accounts/login/", timeout=5).status_code == 200
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # its workers may still be booting
                 return False
 
         wait_for(started, timeout=60, interval=0.3, message="gunicorn did not start")
