@@ -180,7 +180,12 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 def _word(action: str, key: str, value: object) -> object:
     """A code among the detail's values as its word; anything else as it was."""
-    words = OLD_NEW.get(action) if key in ("old", "new") else KINDS.get(action) if key == "kind" else WORDS.get(key)
+    if key in ("old", "new"):
+        words = OLD_NEW.get(action)
+    elif key == "kind":
+        words = KINDS.get(action)
+    else:
+        words = WORDS.get(key)
     if words is None:
         return value
     if isinstance(value, list):
