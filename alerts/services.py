@@ -73,15 +73,15 @@ def delete_rule(*, user, rule: Rule) -> None:
     record(actor=user, action="alerts.rule.delete", object_type="alert rule", object_id=name)
 
 
-def pause_rule(*, user, rule: Rule) -> None:
-    Rule.objects.filter(pk=rule.pk).update(paused=True)
-    record(actor=user, action="alerts.rule.pause", object_type="alert rule", object_id=rule.name)
-
-
-def resume_rule(*, user, rule: Rule) -> None:
-    """Checked at the next run of the beat's alert check (due now), not an interval later."""
-    Rule.objects.filter(pk=rule.pk).update(paused=False, due_at=None)
-    record(actor=user, action="alerts.rule.resume", object_type="alert rule", object_id=rule.name)
+def set_paused(*, user, rule: Rule, paused: bool) -> None:
+    """Pause a rule, or resume it: then it is due now, checked at the beat's next run rather than
+    an interval later."""
+    fields = {"paused": paused}
+    if not paused:
+        fields["due_at"] = None
+    Rule.objects.filter(pk=rule.pk).update(**fields)
+    action = "alerts.rule.pause" if paused else "alerts.rule.resume"
+    record(actor=user, action=action, object_type="alert rule", object_id=rule.name)
 
 
 def reencrypt_channels() -> tuple[int, int]:

@@ -103,19 +103,15 @@ def _rule(request, pk: int):
 
 @require_POST
 @role_required(Role.OPERATOR)
-def rule_pause(request, pk: int):
+def rule_pause(request, pk: int, paused: bool):
+    """Pause a rule, or resume it (``paused`` comes from the URL: alerts/urls.py)."""
     rule = _rule(request, pk)
-    services.pause_rule(user=request.user, rule=rule)
-    messages.success(request, _("Rule %(name)s paused: it is not checked until you resume it.") % {"name": rule.name})
-    return redirect(reverse("alerts:list") + f"#rule-{rule.pk}")
-
-
-@require_POST
-@role_required(Role.OPERATOR)
-def rule_resume(request, pk: int):
-    rule = _rule(request, pk)
-    services.resume_rule(user=request.user, rule=rule)
-    messages.success(request, _("Rule %(name)s resumed: the next alert check includes it.") % {"name": rule.name})
+    services.set_paused(user=request.user, rule=rule, paused=paused)
+    if paused:
+        text = _("Rule %(name)s paused: it is not checked until you resume it.")
+    else:
+        text = _("Rule %(name)s resumed: the next alert check includes it.")
+    messages.success(request, text % {"name": rule.name})
     return redirect(reverse("alerts:list") + f"#rule-{rule.pk}")
 
 
